@@ -1,0 +1,314 @@
+#include "lx_conn.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lx_addr.h"
+#include "real.h"
+#include "registry.h"
+#include "sock.h"
+
+int lx_block(struct ssock *s, int for_write, int dontwait, int spins)
+{
+    mirror_sync(s);
+    if (dontwait) {
+        errno = EAGAIN;
+        return -1;
+    }
+    if (spins > 50) {
+        /* The stack says ready but the call would block: do not spin. */
+        struct timespec ts = {0, 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return mirror_wait(s, for_write);
+}
+
+void lx_refresh_state(struct ssock *s)
+{
+    if (s->connecting && (stk_events(s->stk) & STK_EV_WRITE)) {
+        int err = 0;
+        size_t l = sizeof err;
+        if (!(stk_events(s->stk) & STK_EV_ERROR)) {
+            s->connected = 1;
+            s->connecting = 0;
+        } else if (stk_getopt(s->stk, STK_O_ERROR, &err, &l) == 0 && err) {
+            s->connecting = 0;
+        }
+    }
+}
+
+int lx_bind(struct ssock *s, const struct sockaddr *sa, socklen_t len)
+{
+    if (lx_addr_check(s, sa, len) < 0)
+        return -1;
+    if (s->bound_set) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    memcpy(&ss, sa, lx_addr_len(sa));
+    uint16_t port = lx_addr_port(sa);
+    if (port == 0) {
+        port = registry_claim_ephemeral();
+        if (!port) {
+            errno = EADDRINUSE;
+            return -1;
+        }
+        lx_addr_set_port((struct sockaddr *)&ss, port);
+    } else if (registry_claim(port) < 0) {
+        return -1;
+    }
+    if (stk_bind(s->stk, (struct sockaddr *)&ss, lx_addr_len(sa)) < 0) {
+        int e = errno;
+        registry_release(port);
+        errno = e;
+        return -1;
+    }
+    s->claimed_port = port;
+    s->bound = ss;
+    s->bound_set = 1;
+    return 0;
+}
+
+int lx_autobind(struct ssock *s)
+{
+    if (s->bound_set)
+        return 0;
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    ss.ss_family = (sa_family_t)s->family;
+    return lx_bind(s, (struct sockaddr *)&ss, lx_addr_len((struct sockaddr *)&ss));
+}
+
+int lx_addr_count(const struct ssock *s, const void *addrs, int bytes)
+{
+    int n = 0, off = 0;
+    if (!addrs || bytes <= 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    while (off < bytes) {
+        const struct sockaddr *sa = (const struct sockaddr *)((const char *)addrs + off);
+        socklen_t l;
+        if (bytes - off < (int)sizeof(sa_family_t) || !(l = lx_addr_len(sa)) ||
+            off + (int)l > bytes || (s->family == AF_INET && sa->sa_family != AF_INET)) {
+            errno = EINVAL;
+            return -1;
+        }
+        off += (int)l;
+        n++;
+    }
+    return n;
+}
+
+int lx_bindx(struct ssock *s, const void *addrs, int bytes, int add)
+{
+    int n = lx_addr_count(s, addrs, bytes);
+    if (n < 0)
+        return -1;
+    const struct sockaddr *first = addrs;
+    if (add && !s->bound_set) {
+        /* The first address binds the socket (and claims the port); the
+         * rest are added to it, all on that port, as Linux requires. */
+        if (lx_bind(s, first, lx_addr_len(first)) < 0)
+            return -1;
+        if (n == 1)
+            return 0;
+        char buf[4096];
+        int l0 = (int)lx_addr_len(first);
+        if (bytes - l0 > (int)sizeof buf) {
+            errno = EINVAL;
+            return -1;
+        }
+        memcpy(buf, (const char *)addrs + l0, (size_t)(bytes - l0));
+        for (int off = 0; off < bytes - l0;) {
+            struct sockaddr *sa = (struct sockaddr *)(buf + off);
+            if (lx_addr_port(sa) == 0)
+                lx_addr_set_port(sa, s->claimed_port);
+            off += (int)lx_addr_len(sa);
+        }
+        return stk_bindx(s->stk, (struct sockaddr *)buf, n - 1, 1);
+    }
+    if (!s->bound_set) {
+        errno = EINVAL;
+        return -1;
+    }
+    return stk_bindx(s->stk, addrs, n, add);
+}
+
+int lx_listen(struct ssock *s, int backlog)
+{
+    if (s->type == SOCK_STREAM && (s->connected || s->connecting)) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (lx_autobind(s) < 0)
+        return -1;
+    if (backlog < 0)
+        backlog = 0;
+    if (stk_listen(s->stk, backlog ? backlog : 1) < 0)
+        return -1;
+    s->listening = backlog != 0 || s->type == SOCK_SEQPACKET;
+    mirror_sync(s);
+    return 0;
+}
+
+int lx_connectx(struct ssock *s, const void *addrs, int bytes, uint32_t *id)
+{
+    int n = lx_addr_count(s, addrs, bytes);
+    if (n < 0)
+        return -1;
+    if (s->type == SOCK_STREAM) {
+        lx_refresh_state(s);
+        if (s->connected) {
+            errno = EISCONN;
+            return -1;
+        }
+        if (s->connecting) {
+            errno = EALREADY;
+            return -1;
+        }
+        if (s->listening) {
+            errno = EISCONN;
+            return -1;
+        }
+    }
+    uint16_t udp;
+    if (lx_addr_remote_udp(addrs, &udp) < 0 || lx_autobind(s) < 0)
+        return -1;
+    uint32_t aid = 0;
+    pthread_mutex_lock(&s->lock);
+    int r = stk_connectx(s->stk, addrs, n, udp, &aid);
+    pthread_mutex_unlock(&s->lock);
+    if (id)
+        *id = aid;
+    if (r < 0 && errno != EINPROGRESS)
+        return -1;
+    if (s->type == SOCK_SEQPACKET)
+        return 0; /* one-to-many: the association comes up on its own */
+    s->connecting = 1;
+    for (int spins = 0;; spins++) {
+        lx_refresh_state(s);
+        if (s->connected)
+            return 0;
+        if (!s->connecting) {
+            int err = ECONNREFUSED;
+            size_t l = sizeof err;
+            stk_getopt(s->stk, STK_O_ERROR, &err, &l);
+            errno = err ? err : ECONNREFUSED;
+            return -1;
+        }
+        if (lx_block(s, 1, 0, spins) < 0) {
+            if (errno == EAGAIN)
+                errno = EINPROGRESS; /* non-blocking, or SO_SNDTIMEO */
+            return -1;
+        }
+    }
+}
+
+int lx_accept(struct ssock *s, struct sockaddr *sa, socklen_t *len, int flags)
+{
+    if (s->type != SOCK_STREAM) {
+        errno = EOPNOTSUPP;
+        return -1;
+    }
+    if (!s->listening) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct ssock *ns = sock_alloc(s->family, SOCK_STREAM);
+    int nfd;
+    if (!ns)
+        return -1;
+    if (mirror_init(&ns->m, &nfd, flags & SOCK_CLOEXEC, flags & SOCK_NONBLOCK) < 0) {
+        sock_free(ns);
+        return -1;
+    }
+    for (int spins = 0;; spins++) {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        struct stk_sock *st = stk_accept(s->stk, (struct sockaddr *)&ss, &sl,
+                                         sock_upcall, ns);
+        if (st) {
+            mirror_sync(s);
+            if (sa && len)
+                lx_addr_out(s, (struct sockaddr *)&ss, sa, len);
+            return sock_adopt(s, st, ns, nfd);
+        }
+        if (!stk_is_nonblocking_errno(errno) ||
+            lx_block(s, 0, 0, spins) < 0) {
+            int e = errno;
+            mirror_sync(s);
+            real.close(nfd);
+            sock_free(ns);
+            errno = e;
+            return -1;
+        }
+    }
+}
+
+int lx_shutdown(struct ssock *s, int how)
+{
+    if (how < SHUT_RD || how > SHUT_RDWR) {
+        errno = EINVAL;
+        return -1;
+    }
+    lx_refresh_state(s);
+    if (s->type == SOCK_STREAM && !s->connected) {
+        errno = ENOTCONN;
+        return -1;
+    }
+    if (s->type == SOCK_SEQPACKET)
+        return 0; /* Linux ignores shutdown on one-to-many sockets */
+    if (stk_shutdown(s->stk, how) < 0 && errno != ENOTCONN)
+        return -1;
+    if (how != SHUT_RD)
+        s->shut_wr = 1;
+    if (how != SHUT_WR || s->eof)
+        mirror_hangup(s, s->shut_wr && (s->eof || how != SHUT_WR));
+    mirror_sync(s);
+    return 0;
+}
+
+int lx_getsockname(struct ssock *s, struct sockaddr *sa, socklen_t *len)
+{
+    struct sockaddr_storage ss;
+    lx_refresh_state(s);
+    if (s->connected) {
+        stk_local_name(s->stk, &ss);
+        if (lx_addr_port((struct sockaddr *)&ss) == 0 && s->bound_set)
+            lx_addr_set_port((struct sockaddr *)&ss, s->claimed_port);
+    } else if (s->bound_set) {
+        ss = s->bound;
+    } else {
+        memset(&ss, 0, sizeof ss);
+        ss.ss_family = (sa_family_t)s->family;
+    }
+    if (!lx_addr_len((struct sockaddr *)&ss))
+        ss.ss_family = (sa_family_t)s->family;
+    lx_addr_out(s, (struct sockaddr *)&ss, sa, len);
+    return 0;
+}
+
+int lx_getpeername(struct ssock *s, struct sockaddr *sa, socklen_t *len)
+{
+    lx_refresh_state(s);
+    struct sockaddr *addrs = NULL;
+    if (s->type != SOCK_STREAM || !s->connected ||
+        stk_getaddrs(s->stk, 1, 0, &addrs) <= 0) {
+        free(addrs);
+        errno = ENOTCONN;
+        return -1;
+    }
+    lx_addr_out(s, addrs, sa, len);
+    free(addrs);
+    return 0;
+}

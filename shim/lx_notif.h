@@ -1,0 +1,13 @@
+/* Builds notifications in the Linux layout from the neutral form. */
+#ifndef SCTPSHIM_LX_NOTIF_H
+#define SCTPSHIM_LX_NOTIF_H
+
+#include <stddef.h>
+
+#include "stack.h"
+
+/* Writes the Linux notification into out (at most cap bytes) and returns
+ * its full length, or 0 when Linux has no such notification. */
+size_t lx_notif_encode(const struct stk_notif *n, void *out, size_t cap);
+
+#endif

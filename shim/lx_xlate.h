@@ -1,0 +1,20 @@
+/* Tables between the Linux SCTP ABI and the shim's neutral values.  Used
+ * only by Linux-side files and their unit test. */
+#ifndef SCTPSHIM_LX_XLATE_H
+#define SCTPSHIM_LX_XLATE_H
+
+#include <stdint.h>
+
+/* sinfo_flags / snd_flags: message flags, PR-SCTP policy bits apart. */
+uint16_t lx_flags_to_stk(uint16_t linux_flags);
+uint16_t stk_flags_to_lx(uint16_t neutral);
+/* The PR-SCTP policy: from sinfo_flags bits 4-5, or a pr_policy value. */
+uint16_t lx_pr_to_stk(uint16_t linux_policy);
+uint16_t stk_pr_to_lx(uint16_t neutral);
+int lx_notif_to_stk(int linux_type);  /* STK_N_NONE when unknown */
+int stk_notif_to_lx(int neutral);     /* -1 when unknown */
+int stk_assoc_state_to_lx(int neutral);
+int stk_paddr_state_to_lx(int neutral);
+int stk_conn_state_to_lx(int neutral);
+
+#endif

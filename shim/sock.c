@@ -1,0 +1,216 @@
+/* Lifetime of the shim's sockets: creation, descriptor references (dup),
+ * close, and what fork and exit do to them. */
+#include "sock.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fdtab.h"
+#include "lifecycle.h"
+#include "log.h"
+#include "real.h"
+#include "registry.h"
+
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ssock *live;
+
+static void live_add(struct ssock *s)
+{
+    pthread_mutex_lock(&live_lock);
+    s->next = live;
+    s->prev = NULL;
+    if (live)
+        live->prev = s;
+    live = s;
+    pthread_mutex_unlock(&live_lock);
+}
+
+static void live_remove(struct ssock *s)
+{
+    pthread_mutex_lock(&live_lock);
+    if (s->prev)
+        s->prev->next = s->next;
+    else if (live == s)
+        live = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    s->next = s->prev = NULL;
+    pthread_mutex_unlock(&live_lock);
+}
+
+struct ssock *sock_alloc(int family, int type)
+{
+    struct ssock *s = calloc(1, sizeof *s);
+    if (!s) {
+        errno = ENOBUFS;
+        return NULL;
+    }
+    atomic_init(&s->refs, 1);
+    s->family = family;
+    s->type = type;
+    s->v4mapped = 1; /* Linux's default */
+    s->m.x = s->m.y = -1;
+    pthread_mutex_init(&s->lock, NULL);
+    return s;
+}
+
+void sock_free(struct ssock *s)
+{
+    mirror_destroy(&s->m);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+void sock_upcall(void *arg)
+{
+    struct ssock *s = arg;
+    atomic_fetch_add(&s->inflight, 1);
+    if (!s->orphaned)
+        mirror_sync(s);
+    atomic_fetch_sub(&s->inflight, 1);
+}
+
+/* The program's descriptor goes into the table last, once the socket is
+ * complete: until then no other thread can reach it. */
+static int publish(struct ssock *s, int fd)
+{
+    if (fdtab_set(fd, s) < 0) {
+        int e = errno;
+        real.close(fd);
+        errno = e;
+        return -1;
+    }
+    live_add(s);
+    mirror_sync(s);
+    return fd;
+}
+
+int sock_create(int family, int type, int cloexec, int nonblock)
+{
+    if (lifecycle_first_socket() < 0 || stk_global_init() < 0)
+        return -1;
+    struct ssock *s = sock_alloc(family, type);
+    int fd;
+    if (!s)
+        return -1;
+    if (mirror_init(&s->m, &fd, cloexec, nonblock) < 0) {
+        free(s);
+        return -1;
+    }
+    s->stk = stk_socket(family, type == SOCK_SEQPACKET, sock_upcall, s);
+    if (!s->stk) {
+        int e = errno;
+        real.close(fd);
+        sock_free(s);
+        errno = e ? e : ENOBUFS;
+        return -1;
+    }
+    if (publish(s, fd) < 0) {
+        stk_close(s->stk, 1);
+        sock_free(s);
+        return -1;
+    }
+    return fd;
+}
+
+int sock_adopt(struct ssock *parent, struct stk_sock *stk, struct ssock *s,
+               int fd)
+{
+    s->stk = stk;
+    s->connected = 1;
+    s->events = parent->events;
+    s->recvrcvinfo = parent->recvrcvinfo;
+    s->recvnxtinfo = parent->recvnxtinfo;
+    s->defaults = parent->defaults;
+    s->v4mapped = parent->v4mapped;
+    if (publish(s, fd) < 0) {
+        stk_close(stk, 1);
+        sock_free(s);
+        return -1;
+    }
+    return fd;
+}
+
+void sock_ref(struct ssock *s)
+{
+    atomic_fetch_add(&s->refs, 1);
+}
+
+/* usrsctp aborts an association on close when anything is left unread;
+ * Linux only when unread data is (notifications do not count).  So unread
+ * notifications are discarded first, and an abort stays an abort. */
+static int unread_data_at_close(struct ssock *s)
+{
+    static __thread char sink[65536];
+    struct iovec iv = {sink, sizeof sink};
+    struct stk_rcvinfo ri;
+    int flags, data = 0;
+    ssize_t r;
+    while ((r = stk_recvv(s->stk, &iv, 1, NULL, NULL, &ri, &flags, 0)) > 0)
+        if (!(flags & STK_F_NOTIFICATION))
+            data = 1;
+    return data;
+}
+
+static void close_stack_socket(struct ssock *s)
+{
+    stk_detach_upcall(s->stk);
+    /* An upcall that started before the detach may still be using s. */
+    while (atomic_load(&s->inflight))
+        sched_yield();
+    stk_close(s->stk, unread_data_at_close(s));
+}
+
+static void sock_destroy(struct ssock *s)
+{
+    live_remove(s);
+    if (!s->orphaned) {
+        close_stack_socket(s);
+        if (s->claimed_port)
+            registry_release(s->claimed_port);
+    }
+    sock_free(s);
+}
+
+void sock_release(struct ssock *s)
+{
+    if (atomic_fetch_sub(&s->refs, 1) == 1)
+        sock_destroy(s);
+}
+
+int sock_close_fd(int fd, struct ssock *s)
+{
+    int r = real.close(fd);
+    sock_release(s);
+    return r;
+}
+
+void sock_orphan_all(void)
+{
+    pthread_mutex_init(&live_lock, NULL);
+    for (struct ssock *s = live; s; s = s->next) {
+        s->orphaned = 1;
+        pthread_mutex_init(&s->lock, NULL);
+        pthread_mutex_init(&s->m.lock, NULL);
+    }
+}
+
+void sock_close_all(void)
+{
+    pthread_mutex_lock(&live_lock);
+    struct ssock *s = live;
+    live = NULL;
+    pthread_mutex_unlock(&live_lock);
+    while (s) {
+        struct ssock *next = s->next;
+        if (!s->orphaned) {
+            /* As the kernel does when a process exits: a graceful close,
+             * whose data and SHUTDOWN the exit drain waits for. */
+            close_stack_socket(s);
+            s->orphaned = 1;
+        }
+        s = next;
+    }
+}

@@ -1,0 +1,91 @@
+/* The shim's SCTP socket as the program sees it (Linux ABI side).
+ *
+ * The program holds one end (X) of an AF_UNIX socketpair; the shim keeps
+ * the other end (Y) and a private duplicate of X.  Readiness of the usrsctp
+ * socket is mirrored onto X, so poll, select, epoll (level and edge), raw
+ * syscalls and FORTIFY variants all work on the real kernel descriptor
+ * without the shim re-implementing any of them. */
+#ifndef SCTPSHIM_SOCK_H
+#define SCTPSHIM_SOCK_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "stack.h"
+
+struct mirror {
+    int x;                 /* private duplicate of the program's end */
+    int y;                 /* the shim's end */
+    pthread_mutex_t lock;  /* orders updates of the flags below */
+    atomic_uint ticket;    /* newest sync wins: see mirror_sync */
+    int readable;          /* a token byte sits in X's receive queue */
+    int write_blocked;     /* X's send buffer is filled to the brim */
+    int rd_hup, hup;       /* Y shut down for writing / both ways */
+};
+
+struct ssock {
+    atomic_int refs;       /* program descriptors naming this socket */
+    atomic_int inflight;   /* upcalls running now */
+    struct stk_sock *stk;
+    struct mirror m;
+    struct ssock *next, *prev; /* all live sockets, for exit and fork */
+
+    int family;            /* AF_INET / AF_INET6 */
+    int type;              /* SOCK_STREAM (one-to-one) / SOCK_SEQPACKET */
+    int listening;
+    int connected;
+    int connecting;
+    int shut_wr;
+    int eof;
+    int orphaned;          /* inherited by a fork child: unusable here */
+    uint16_t claimed_port; /* host order, 0 when none */
+    struct sockaddr_storage bound; /* as bound, for getsockname */
+    int bound_set;
+    int v4mapped;          /* SCTP_I_WANT_MAPPED_V4_ADDR */
+    int v6only;            /* IPV6_V6ONLY */
+
+    /* Linux-side receive options: which ancillary data and events the
+     * program asked for, in the Linux sense. */
+    uint32_t events;       /* bit per enum stk_notif_type */
+    int recvrcvinfo, recvnxtinfo;
+    struct stk_sndinfo defaults; /* SCTP_DEFAULT_SEND_PARAM / SNDINFO */
+    uint16_t out_streams_hint;   /* from SCTP_INITMSG, for EINVAL checks */
+    int rcvtimeo_set, sndtimeo_set;
+
+    pthread_mutex_t lock;  /* serialises implicit association set-up */
+};
+
+/* Creates a socket and returns the program's descriptor, or -1/errno. */
+int sock_create(int family, int type, int cloexec, int nonblock);
+/* Wraps a stack socket that accept() returned. */
+int sock_adopt(struct ssock *parent, struct stk_sock *stk, struct ssock *s,
+               int fd);
+struct ssock *sock_alloc(int family, int type);
+void sock_free(struct ssock *s);
+/* The upcall function handed to the stack. */
+void sock_upcall(void *arg);
+
+/* A descriptor of the program now names s too (dup). */
+void sock_ref(struct ssock *s);
+/* A program descriptor naming s is gone. */
+void sock_release(struct ssock *s);
+/* The program closed fd, which named s. */
+int sock_close_fd(int fd, struct ssock *s);
+
+/* Fork child: every inherited socket becomes unusable. */
+void sock_orphan_all(void);
+/* Exit: close every socket gracefully. */
+void sock_close_all(void);
+
+/* Brings X's readiness in line with the stack's. */
+void mirror_sync(struct ssock *s);
+void mirror_hangup(struct ssock *s, int both);
+/* Block until the stack may be readable / writable, the program's timeout
+ * expires (EAGAIN), or a signal interrupts (EINTR). */
+int mirror_wait(struct ssock *s, int for_write);
+int mirror_init(struct mirror *m, int *app_fd, int cloexec, int nonblock);
+void mirror_destroy(struct mirror *m);
+
+#endif

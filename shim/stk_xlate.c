@@ -1,0 +1,132 @@
+#include "stk_xlate.h"
+
+#include "stack.h"
+#include "usr_api.h"
+
+struct pair {
+    int neutral, usr;
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct pair msg_flags[] = {
+    {STK_F_UNORDERED, SCTP_UNORDERED},
+    {STK_F_ADDR_OVER, SCTP_ADDR_OVER},
+    {STK_F_ABORT, SCTP_ABORT},
+    {STK_F_EOF, SCTP_EOF},
+    {STK_F_SENDALL, SCTP_SENDALL},
+    {STK_F_SACK_IMMEDIATELY, SCTP_SACK_IMMEDIATELY},
+};
+
+static const struct pair pr_policies[] = {
+    {STK_PR_NONE, SCTP_PR_SCTP_NONE},
+    {STK_PR_TTL, SCTP_PR_SCTP_TTL},
+    {STK_PR_RTX, SCTP_PR_SCTP_RTX},
+    {STK_PR_PRIO, SCTP_PR_SCTP_BUF},
+};
+
+static const struct pair notifs[] = {
+    {STK_N_ASSOC_CHANGE, SCTP_ASSOC_CHANGE},
+    {STK_N_PEER_ADDR_CHANGE, SCTP_PEER_ADDR_CHANGE},
+    {STK_N_REMOTE_ERROR, SCTP_REMOTE_ERROR},
+    {STK_N_SEND_FAILED, SCTP_SEND_FAILED},
+    {STK_N_SHUTDOWN_EVENT, SCTP_SHUTDOWN_EVENT},
+    {STK_N_ADAPTATION_INDICATION, SCTP_ADAPTATION_INDICATION},
+    {STK_N_PARTIAL_DELIVERY_EVENT, SCTP_PARTIAL_DELIVERY_EVENT},
+    {STK_N_AUTHENTICATION_EVENT, SCTP_AUTHENTICATION_EVENT},
+    {STK_N_STREAM_RESET_EVENT, SCTP_STREAM_RESET_EVENT},
+    {STK_N_SENDER_DRY_EVENT, SCTP_SENDER_DRY_EVENT},
+    {STK_N_ASSOC_RESET_EVENT, SCTP_ASSOC_RESET_EVENT},
+    {STK_N_STREAM_CHANGE_EVENT, SCTP_STREAM_CHANGE_EVENT},
+    {STK_N_SEND_FAILED_EVENT, SCTP_SEND_FAILED_EVENT},
+};
+
+static const struct pair assoc_states[] = {
+    {STK_COMM_UP, SCTP_COMM_UP},
+    {STK_COMM_LOST, SCTP_COMM_LOST},
+    {STK_RESTART, SCTP_RESTART},
+    {STK_SHUTDOWN_COMP, SCTP_SHUTDOWN_COMP},
+    {STK_CANT_STR_ASSOC, SCTP_CANT_STR_ASSOC},
+};
+
+static const struct pair paddr_states[] = {
+    {STK_ADDR_AVAILABLE, SCTP_ADDR_AVAILABLE},
+    {STK_ADDR_UNREACHABLE, SCTP_ADDR_UNREACHABLE},
+    {STK_ADDR_REMOVED, SCTP_ADDR_REMOVED},
+    {STK_ADDR_ADDED, SCTP_ADDR_ADDED},
+    {STK_ADDR_MADE_PRIM, SCTP_ADDR_MADE_PRIM},
+    {STK_ADDR_CONFIRMED, SCTP_ADDR_CONFIRMED},
+};
+
+static const struct pair conn_states[] = {
+    {STK_S_CLOSED, SCTP_CLOSED},
+    {STK_S_COOKIE_WAIT, SCTP_COOKIE_WAIT},
+    {STK_S_COOKIE_ECHOED, SCTP_COOKIE_ECHOED},
+    {STK_S_ESTABLISHED, SCTP_ESTABLISHED},
+    {STK_S_SHUTDOWN_PENDING, SCTP_SHUTDOWN_PENDING},
+    {STK_S_SHUTDOWN_SENT, SCTP_SHUTDOWN_SENT},
+    {STK_S_SHUTDOWN_RECEIVED, SCTP_SHUTDOWN_RECEIVED},
+    {STK_S_SHUTDOWN_ACK_SENT, SCTP_SHUTDOWN_ACK_SENT},
+};
+
+static int to_usr(const struct pair *t, size_t n, int v, int dflt)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t[i].neutral == v)
+            return t[i].usr;
+    return dflt;
+}
+
+static int from_usr(const struct pair *t, size_t n, int v, int dflt)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t[i].usr == v)
+            return t[i].neutral;
+    return dflt;
+}
+
+uint16_t stk_flags_to_usr(uint16_t f)
+{
+    uint16_t out = 0;
+    for (size_t i = 0; i < N(msg_flags); i++)
+        if (f & msg_flags[i].neutral)
+            out |= (uint16_t)msg_flags[i].usr;
+    return out;
+}
+
+uint16_t usr_flags_to_stk(uint16_t f)
+{
+    uint16_t out = 0;
+    for (size_t i = 0; i < N(msg_flags); i++)
+        if (f & msg_flags[i].usr)
+            out |= (uint16_t)msg_flags[i].neutral;
+    return out;
+}
+
+uint16_t stk_pr_to_usr(uint16_t p)
+{
+    return (uint16_t)to_usr(pr_policies, N(pr_policies), p, SCTP_PR_SCTP_NONE);
+}
+
+uint16_t usr_pr_to_stk(uint16_t p)
+{
+    return (uint16_t)from_usr(pr_policies, N(pr_policies), p, STK_PR_NONE);
+}
+
+int stk_notif_to_usr(int n) { return to_usr(notifs, N(notifs), n, -1); }
+int usr_notif_to_stk(int t) { return from_usr(notifs, N(notifs), t, STK_N_NONE); }
+
+int usr_assoc_state_to_stk(int s)
+{
+    return from_usr(assoc_states, N(assoc_states), s, 0);
+}
+
+int usr_paddr_state_to_stk(int s)
+{
+    return from_usr(paddr_states, N(paddr_states), s, 0);
+}
+
+int usr_conn_state_to_stk(int s)
+{
+    return from_usr(conn_states, N(conn_states), s, STK_S_CLOSED);
+}
