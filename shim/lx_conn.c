@@ -1,6 +1,7 @@
 #include "lx_conn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +14,21 @@
 
 int lx_block(struct ssock *s, int for_write, int dontwait, int spins)
 {
+    unsigned seen = __atomic_load_n(&s->m.upcalls, __ATOMIC_ACQUIRE);
     mirror_sync(s);
     if (dontwait) {
         errno = EAGAIN;
         return -1;
     }
-    if (spins > 50) {
-        /* The stack says ready but the call would block: do not spin. */
-        struct timespec ts = {0, 1000 * 1000};
-        nanosleep(&ts, NULL);
+    if (spins > 0) {
+        /* The stack says ready but the call would still block (a message
+         * larger than the free space, say): wait for the stack to move
+         * rather than spin.  The bound covers a wake-up lost in between. */
+        if (real.fcntl(s->m.x, F_GETFL) & O_NONBLOCK) {
+            errno = EAGAIN;
+            return -1;
+        }
+        mirror_wait_upcall(s, seen, spins > 100 ? 20 : 2);
     }
     return mirror_wait(s, for_write);
 }
@@ -191,6 +198,13 @@ int lx_connectx(struct ssock *s, const void *addrs, int bytes, uint32_t *id)
     if (s->type == SOCK_SEQPACKET)
         return 0; /* one-to-many: the association comes up on its own */
     s->connecting = 1;
+    /* Linux never completes a non-blocking connect in the call itself,
+     * even when the handshake is already done (loopback, same process). */
+    if (real.fcntl(s->m.x, F_GETFL) & O_NONBLOCK) {
+        mirror_sync(s);
+        errno = EINPROGRESS;
+        return -1;
+    }
     for (int spins = 0;; spins++) {
         lx_refresh_state(s);
         if (s->connected)

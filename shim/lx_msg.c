@@ -135,6 +135,7 @@ ssize_t lx_sendmsg(struct ssock *s, const struct msghdr *msg, int flags)
     }
     for (int spins = 0;; spins++) {
         ssize_t r;
+        unsigned seen = __atomic_load_n(&s->m.upcalls, __ATOMIC_ACQUIRE);
         if (tocnt) {
             /* The encapsulation port applies to associations this send
              * may set up; serialised against other implicit set-ups. */
@@ -151,6 +152,7 @@ ssize_t lx_sendmsg(struct ssock *s, const struct msghdr *msg, int flags)
             return r;
         if (!stk_is_nonblocking_errno(errno))
             break;
+        mirror_send_blocked(s, seen);
         if (lx_block(s, 1, flags & MSG_DONTWAIT, spins) < 0)
             return -1;
     }

@@ -567,14 +567,9 @@ static int get_sctp_level(struct ssock *s, int name, void *val, socklen_t *len)
         if (!val || !len || *len < sizeof p)
             return inval();
         memcpy(&p, val, sizeof p);
-        int bytes = 0;
-        const char *a = (const char *)p.addrs;
-        for (int i = 0; i < p.addr_num; i++) {
-            int l = (int)lx_addr_len((const struct sockaddr *)(a + bytes));
-            if (!l)
-                return inval();
-            bytes += l;
-        }
+        /* addr_num carries the list's length in bytes, as libsctp and the
+         * kernel use it. */
+        int bytes = p.addr_num;
         uint32_t id = 0;
         int r = lx_connectx(s, p.addrs, bytes, &id);
         p.assoc_id = (sctp_assoc_t)id;

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fdtab.h"
@@ -44,6 +45,7 @@ int mirror_init(struct mirror *m, int *app_fd, int cloexec, int nonblock)
     real.fcntl(sv[1], F_SETFL, O_NONBLOCK);
     m->y = sv[1];
     pthread_mutex_init(&m->lock, NULL);
+    pthread_cond_init(&m->changed, NULL);
     fdtab_set(m->x, FDTAB_PRIVATE);
     fdtab_set(m->y, FDTAB_PRIVATE);
     *app_fd = sv[0];
@@ -61,14 +63,20 @@ void mirror_destroy(struct mirror *m)
         real.close(m->y);
     }
     pthread_mutex_destroy(&m->lock);
+    pthread_cond_destroy(&m->changed);
 }
 
-static void set_readable(struct mirror *m, int on)
+/* Tokens in X's queue; each one written is an edge for EPOLLET watchers,
+ * as each arriving message is on Linux.  Bounded, since only the first
+ * one matters to level-triggered readiness. */
+#define MAX_TOKENS 64
+
+static void set_readable(struct mirror *m, int on, int new_edge)
 {
     char buf[64];
-    if (on && !m->readable) {
+    if (on && (!m->readable || (new_edge && m->readable < MAX_TOKENS))) {
         if (real.send(m->y, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
-            m->readable = 1;
+            m->readable++;
     } else if (!on && m->readable) {
         while (real.recv(m->x, buf, sizeof buf, MSG_DONTWAIT) > 0)
             ;
@@ -101,7 +109,7 @@ static void set_writable(struct mirror *m, int on)
  * leaves the update to the newer one, whose reading is fresher.  So the
  * last reading always wins and no wake-up is lost, and no shim lock is
  * ever held across a usrsctp call. */
-void mirror_sync(struct ssock *s)
+static void mirror_update(struct ssock *s, int from_upcall)
 {
     struct mirror *m = &s->m;
     unsigned t = atomic_fetch_add(&m->ticket, 1) + 1;
@@ -112,11 +120,22 @@ void mirror_sync(struct ssock *s)
     if (atomic_load(&m->ticket) == t) {
         /* A one-to-one socket that is neither connected nor connecting
          * nor listening is not writable, as on Linux. */
-        int wr = (ev & (STK_EV_WRITE | STK_EV_ERROR)) != 0;
-        set_readable(m, (ev & (STK_EV_READ | STK_EV_ERROR)) != 0);
+        int wr = (ev & STK_EV_ERROR) ||
+                 ((ev & STK_EV_WRITE) && !m->send_blocked);
+        set_readable(m, (ev & (STK_EV_READ | STK_EV_ERROR)) != 0, from_upcall);
         set_writable(m, wr);
     }
     pthread_mutex_unlock(&m->lock);
+}
+
+void mirror_sync(struct ssock *s)
+{
+    mirror_update(s, 0);
+}
+
+void mirror_sync_upcall(struct ssock *s)
+{
+    mirror_update(s, 1);
 }
 
 void mirror_hangup(struct ssock *s, int both)
@@ -164,4 +183,37 @@ int mirror_wait(struct ssock *s, int for_write)
         }
     }
     return -1; /* EAGAIN (non-blocking or timeout) or EINTR */
+}
+
+void mirror_note_upcall(struct ssock *s)
+{
+    pthread_mutex_lock(&s->m.lock);
+    s->m.upcalls++;
+    s->m.send_blocked = 0;
+    pthread_cond_broadcast(&s->m.changed);
+    pthread_mutex_unlock(&s->m.lock);
+}
+
+void mirror_wait_upcall(struct ssock *s, unsigned seen, int ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += (long)ms * 1000000L;
+    ts.tv_sec += ts.tv_nsec / 1000000000L;
+    ts.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&s->m.lock);
+    while (s->m.upcalls == seen)
+        if (pthread_cond_timedwait(&s->m.changed, &s->m.lock, &ts) != 0)
+            break;
+    pthread_mutex_unlock(&s->m.lock);
+}
+
+void mirror_send_blocked(struct ssock *s, unsigned seen)
+{
+    pthread_mutex_lock(&s->m.lock);
+    if (s->m.upcalls == seen) {
+        s->m.send_blocked = 1;
+        set_writable(&s->m, 0);
+    }
+    pthread_mutex_unlock(&s->m.lock);
 }

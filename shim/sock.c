@@ -67,8 +67,10 @@ void sock_upcall(void *arg)
 {
     struct ssock *s = arg;
     atomic_fetch_add(&s->inflight, 1);
-    if (!s->orphaned)
-        mirror_sync(s);
+    if (!s->orphaned) {
+        mirror_note_upcall(s);
+        mirror_sync_upcall(s);
+    }
     atomic_fetch_sub(&s->inflight, 1);
 }
 

@@ -20,9 +20,12 @@ struct mirror {
     int y;                 /* the shim's end */
     pthread_mutex_t lock;  /* orders updates of the flags below */
     atomic_uint ticket;    /* newest sync wins: see mirror_sync */
-    int readable;          /* a token byte sits in X's receive queue */
+    int readable;          /* token bytes sitting in X's receive queue */
     int write_blocked;     /* X's send buffer is filled to the brim */
     int rd_hup, hup;       /* Y shut down for writing / both ways */
+    unsigned upcalls;      /* bumped on every upcall, under lock */
+    int send_blocked;      /* a send would block until the next upcall */
+    pthread_cond_t changed; /* signalled on every upcall */
 };
 
 struct ssock {
@@ -81,10 +84,21 @@ void sock_close_all(void);
 
 /* Brings X's readiness in line with the stack's. */
 void mirror_sync(struct ssock *s);
+/* The same, from the stack's upcall: news there is a new edge. */
+void mirror_sync_upcall(struct ssock *s);
 void mirror_hangup(struct ssock *s, int both);
 /* Block until the stack may be readable / writable, the program's timeout
  * expires (EAGAIN), or a signal interrupts (EINTR). */
 int mirror_wait(struct ssock *s, int for_write);
+/* Wait (at most ms) for the stack's next upcall: for a send that does not
+ * fit while the socket counts as writable, as Linux waits for room for
+ * the whole message. */
+void mirror_wait_upcall(struct ssock *s, unsigned seen, int ms);
+void mirror_note_upcall(struct ssock *s);
+/* A send was refused for lack of room although the stack counted the
+ * socket writable: keep X not writable until the stack moves (unless it
+ * moved since the attempt, seen being the upcall count before it). */
+void mirror_send_blocked(struct ssock *s, unsigned seen);
 int mirror_init(struct mirror *m, int *app_fd, int cloexec, int nonblock);
 void mirror_destroy(struct mirror *m);
 
