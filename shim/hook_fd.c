@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <linux/close_range.h>
 #include <sys/ioctl.h>
 
@@ -158,8 +159,13 @@ HOOK_EXPORT int ioctl(int fd, unsigned long req, ...)
         return real.ioctl(fd, req, arg); /* flags of the program's own fd */
     case FIONREAD: {
         /* Linux answers with the length of the next message. */
-        static __thread char peekbuf[65536];
-        ssize_t n = lx_recv(s, peekbuf, sizeof peekbuf, MSG_PEEK | MSG_DONTWAIT);
+        char *peek = malloc(65536);
+        if (!peek) {
+            errno = ENOMEM;
+            return -1;
+        }
+        ssize_t n = lx_recv(s, peek, 65536, MSG_PEEK | MSG_DONTWAIT);
+        free(peek);
         if (n < 0 && errno != EAGAIN)
             return -1;
         *(int *)arg = n < 0 ? 0 : (int)n;

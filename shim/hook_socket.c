@@ -30,6 +30,7 @@ HOOK_EXPORT int socket(int domain, int type, int protocol)
         if (stk_inside()) {
             real.fcntl(fd, F_SETFD, FD_CLOEXEC);
             fdtab_set(fd, FDTAB_PRIVATE);
+            stk_note_stack_fd(fd);
         }
     }
     return fd;

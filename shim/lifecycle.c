@@ -3,7 +3,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "linger.h"
 #include "log.h"
+#include "watch.h"
 #include "registry.h"
 #include "sock.h"
 #include "stack.h"
@@ -18,6 +20,8 @@ static int registered;
 static void at_fork_child(void)
 {
     sock_orphan_all();
+    watch_forget_after_fork();
+    linger_forget_after_fork();
     registry_forget_after_fork();
     stk_forget_after_fork();
 }
@@ -34,7 +38,8 @@ static int linger_ms(void)
 static void at_exit(void)
 {
     sock_close_all();
-    stk_drain_at_exit(linger_ms());
+    linger_finish(linger_ms());
+    stk_drain_at_exit(1000);
 }
 
 static void do_register(void)

@@ -12,6 +12,13 @@
 #include "registry.h"
 #include "sock.h"
 
+static int addr_is_wildcard(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return ((const struct sockaddr_in *)sa)->sin_addr.s_addr == INADDR_ANY;
+    return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+}
+
 int lx_block(struct ssock *s, int for_write, int dontwait, int spins)
 {
     unsigned seen = __atomic_load_n(&s->m.upcalls, __ATOMIC_ACQUIRE);
@@ -255,6 +262,12 @@ int lx_accept(struct ssock *s, struct sockaddr *sa, socklen_t *len, int flags)
             mirror_sync(s);
             if (sa && len)
                 lx_addr_out(s, (struct sockaddr *)&ss, sa, len);
+            /* The association keeps the port in use after the listener
+             * is closed, as on Linux. */
+            if (s->claimed_port && registry_claim(s->claimed_port) == 0)
+                ns->claimed_port = s->claimed_port;
+            ns->bound = s->bound;
+            ns->bound_set = s->bound_set;
             return sock_adopt(s, st, ns, nfd);
         }
         if (!stk_is_nonblocking_errno(errno) ||
@@ -292,14 +305,40 @@ int lx_shutdown(struct ssock *s, int how)
     return 0;
 }
 
+/* The local address of a connected socket: bound to one address, that
+ * one; bound to the wildcard, the source address the kernel's routing
+ * picks for the peer's primary address, as Linux SCTP does. */
+static int route_source(struct ssock *s, struct sockaddr_storage *ss)
+{
+    if (s->bound_set && !addr_is_wildcard((struct sockaddr *)&s->bound)) {
+        *ss = s->bound;
+        return 0;
+    }
+    struct sockaddr *peers = NULL;
+    if (stk_getaddrs(s->stk, 1, 0, &peers) <= 0) {
+        free(peers);
+        return -1;
+    }
+    int fd = real.socket(peers->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    socklen_t l = sizeof *ss;
+    int r = fd >= 0 && real.connect(fd, peers, lx_addr_len(peers)) == 0 &&
+                    real.getsockname(fd, (struct sockaddr *)ss, &l) == 0
+                ? 0
+                : -1;
+    if (fd >= 0)
+        real.close(fd);
+    free(peers);
+    return r;
+}
+
 int lx_getsockname(struct ssock *s, struct sockaddr *sa, socklen_t *len)
 {
     struct sockaddr_storage ss;
     lx_refresh_state(s);
-    if (s->connected) {
-        stk_local_name(s->stk, &ss);
-        if (lx_addr_port((struct sockaddr *)&ss) == 0 && s->bound_set)
-            lx_addr_set_port((struct sockaddr *)&ss, s->claimed_port);
+    if (s->connected && route_source(s, &ss) == 0) {
+        if (s->bound_set)
+            lx_addr_set_port((struct sockaddr *)&ss,
+                             lx_addr_port((struct sockaddr *)&s->bound));
     } else if (s->bound_set) {
         ss = s->bound;
     } else {

@@ -298,7 +298,8 @@ ssize_t lx_recvmsg(struct ssock *s, struct msghdr *msg, int flags)
         if (r >= 0)
             break;
         if (!stk_is_nonblocking_errno(errno)) {
-            if (errno == ENOTCONN && s->type == SOCK_STREAM && s->connected) {
+            if ((errno == ENOTCONN || errno == EINVAL) &&
+                s->type == SOCK_STREAM && s->connected) {
                 r = 0; /* the association is gone: end of file */
                 break;
             }

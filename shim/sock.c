@@ -9,6 +9,8 @@
 
 #include "fdtab.h"
 #include "lifecycle.h"
+#include "linger.h"
+#include "watch.h"
 #include "log.h"
 #include "real.h"
 #include "registry.h"
@@ -67,7 +69,9 @@ void sock_upcall(void *arg)
 {
     struct ssock *s = arg;
     atomic_fetch_add(&s->inflight, 1);
-    if (!s->orphaned) {
+    /* The stack may call before stk_socket/stk_accept has returned the
+     * handle; publish() syncs the mirror once the socket is complete. */
+    if (__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE) && !s->orphaned) {
         mirror_note_upcall(s);
         mirror_sync_upcall(s);
     }
@@ -93,6 +97,7 @@ int sock_create(int family, int type, int cloexec, int nonblock)
 {
     if (lifecycle_first_socket() < 0 || stk_global_init() < 0)
         return -1;
+    watch_start();
     struct ssock *s = sock_alloc(family, type);
     int fd;
     if (!s)
@@ -101,7 +106,9 @@ int sock_create(int family, int type, int cloexec, int nonblock)
         free(s);
         return -1;
     }
-    s->stk = stk_socket(family, type == SOCK_SEQPACKET, sock_upcall, s);
+    struct stk_sock *stk = stk_socket(family, type == SOCK_SEQPACKET,
+                                      sock_upcall, s);
+    __atomic_store_n(&s->stk, stk, __ATOMIC_RELEASE);
     if (!s->stk) {
         int e = errno;
         real.close(fd);
@@ -120,13 +127,13 @@ int sock_create(int family, int type, int cloexec, int nonblock)
 int sock_adopt(struct ssock *parent, struct stk_sock *stk, struct ssock *s,
                int fd)
 {
-    s->stk = stk;
     s->connected = 1;
     s->events = parent->events;
     s->recvrcvinfo = parent->recvrcvinfo;
     s->recvnxtinfo = parent->recvnxtinfo;
     s->defaults = parent->defaults;
     s->v4mapped = parent->v4mapped;
+    __atomic_store_n(&s->stk, stk, __ATOMIC_RELEASE);
     if (publish(s, fd) < 0) {
         stk_close(stk, 1);
         sock_free(s);
@@ -145,7 +152,7 @@ void sock_ref(struct ssock *s)
  * notifications are discarded first, and an abort stays an abort. */
 static int unread_data_at_close(struct ssock *s)
 {
-    static __thread char sink[65536];
+    char sink[4096]; /* on the stack: the shim adds no TLS to threads */
     struct iovec iv = {sink, sizeof sink};
     struct stk_rcvinfo ri;
     int flags, data = 0;
@@ -156,23 +163,33 @@ static int unread_data_at_close(struct ssock *s)
     return data;
 }
 
+/* Closes the stack side; the port claim goes with it (now, or when a
+ * lingering association is done). */
 static void close_stack_socket(struct ssock *s)
 {
     stk_detach_upcall(s->stk);
     /* An upcall that started before the detach may still be using s. */
     while (atomic_load(&s->inflight))
         sched_yield();
-    stk_close(s->stk, unread_data_at_close(s));
+    int abort = unread_data_at_close(s);
+    if (!abort && s->type == SOCK_STREAM && s->connected && !s->eof) {
+        /* Closing usrsctp sockets while their association shuts down
+         * races its receive thread; let the association finish first. */
+        linger_add(s->stk, s->claimed_port);
+    } else {
+        stk_close(s->stk, abort);
+        if (s->claimed_port)
+            registry_release(s->claimed_port);
+    }
+    s->claimed_port = 0;
+    linger_reap();
 }
 
 static void sock_destroy(struct ssock *s)
 {
     live_remove(s);
-    if (!s->orphaned) {
+    if (!s->orphaned)
         close_stack_socket(s);
-        if (s->claimed_port)
-            registry_release(s->claimed_port);
-    }
     sock_free(s);
 }
 
@@ -187,6 +204,25 @@ int sock_close_fd(int fd, struct ssock *s)
     int r = real.close(fd);
     sock_release(s);
     return r;
+}
+
+void sock_resync_all(void)
+{
+    /* Holding the list lock keeps every listed socket alive: destroying
+     * one starts by taking it off the list. */
+    pthread_mutex_lock(&live_lock);
+    for (struct ssock *s = live; s; s = s->next) {
+        if (s->orphaned || !__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE))
+            continue;
+        mirror_sync(s);
+        /* usrsctp can free a one-to-one association (SHUTDOWN done while
+         * data was still unread) without ever flagging the socket
+         * readable; Linux reports end of file. */
+        if (s->type == SOCK_STREAM && s->connected && !s->eof &&
+            !s->m.readable && !s->m.rd_hup && !stk_assoc_alive(s->stk))
+            mirror_hangup(s, s->shut_wr);
+    }
+    pthread_mutex_unlock(&live_lock);
 }
 
 void sock_orphan_all(void)

@@ -77,6 +77,8 @@ void sock_release(struct ssock *s);
 /* The program closed fd, which named s. */
 int sock_close_fd(int fd, struct ssock *s);
 
+/* Brings every socket's mirror in line with the stack. */
+void sock_resync_all(void);
 /* Fork child: every inherited socket becomes unusable. */
 void sock_orphan_all(void);
 /* Exit: close every socket gracefully. */

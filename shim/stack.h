@@ -204,17 +204,21 @@ ssize_t stk_recvv(struct stk_sock *s, const struct iovec *iov, int iovcnt,
 /* Decode a notification received with STK_F_NOTIFICATION. */
 int stk_decode_notif(const void *buf, size_t len, struct stk_notif *n);
 
+/* Whether a one-to-one socket still has its association.  Not for use
+ * from an upcall (it takes the association's lock). */
+int stk_assoc_alive(struct stk_sock *s);
 int stk_setopt(struct stk_sock *s, int opt, const void *val, size_t len);
 int stk_getopt(struct stk_sock *s, int opt, void *val, size_t *len);
 
 /* Address lists; *out is malloc'ed (sockaddr_in/in6 packed). */
 int stk_getaddrs(struct stk_sock *s, int peer, uint32_t assoc_id,
                  struct sockaddr **out);
-int stk_local_name(struct stk_sock *s, struct sockaddr_storage *ss);
 
 int stk_is_nonblocking_errno(int e);
 /* Non-zero while this thread is inside a call the shim made into usrsctp:
  * descriptors created or closed then are the stack's own. */
 int stk_inside(void);
+/* The socket() hook reports each descriptor usrsctp opens. */
+void stk_note_stack_fd(int fd);
 
 #endif

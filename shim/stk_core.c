@@ -2,6 +2,8 @@
  * and the other stk_*.c files see <usrsctp.h>. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
+#include <sys/un.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +24,32 @@ static int stk_forked; /* this process is a fork child of a stack user */
 static int raw_mode;
 static uint16_t udp_port; /* host order */
 __thread int stk_in_stack;
+
+/* Descriptors usrsctp opened during init, noted by the socket() hook. */
+static int stack_fds[8];
+static int n_stack_fds;
+
+void stk_note_stack_fd(int fd)
+{
+    if (n_stack_fds < (int)(sizeof stack_fds / sizeof stack_fds[0]))
+        stack_fds[n_stack_fds++] = fd;
+}
+
+/* usrsctp gives its UDP sockets a fixed 128 KiB receive buffer, which a
+ * busy association overflows on loopback; a lost SHUTDOWN-COMPLETE is
+ * never retransmitted.  The shim owns the process, so it enlarges them
+ * (beyond rmem_max where it may, as root). */
+static void enlarge_stack_buffers(void)
+{
+    int size = 8 << 20;
+    for (int i = 0; i < n_stack_fds; i++) {
+        int fd = stack_fds[i];
+        if (real.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
+            real.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+        if (real.setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) < 0)
+            real.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    }
+}
 
 uint16_t stk_local_udp_port(void) { return udp_port; }
 int stk_is_raw_mode(void) { return raw_mode; }
@@ -86,6 +114,42 @@ static uint16_t pick_udp_port(void)
     return 0;
 }
 
+/* Holds an abstract name while this process picks its UDP port and
+ * usrsctp binds it, so that two shimmed processes starting together do not
+ * both pick the same free port.  The name dies with the process. */
+static int take_start_lock(void)
+{
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    static const char name[] = "sctpshim/start-lock";
+    memcpy(sun.sun_path + 1, name, sizeof name - 1);
+    socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + sizeof name);
+    int fd = real.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    for (int i = 0; fd >= 0 && i < 2000; i++) {
+        if (real.bind(fd, (struct sockaddr *)&sun, len) == 0)
+            return fd;
+        struct timespec ts = {0, 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return fd; /* after 2 s, go ahead unlocked */
+}
+
+/* True when one of the stack's sockets is bound to the UDP port. */
+static int stack_holds_port(uint16_t port)
+{
+    for (int i = 0; i < n_stack_fds; i++) {
+        struct sockaddr_storage ss;
+        socklen_t l = sizeof ss;
+        int type = 0;
+        socklen_t tl = sizeof type;
+        if (real.getsockopt(stack_fds[i], SOL_SOCKET, SO_TYPE, &type, &tl) == 0 &&
+            type == SOCK_DGRAM &&
+            real.getsockname(stack_fds[i], (struct sockaddr *)&ss, &l) == 0 &&
+            ((struct sockaddr_in *)&ss)->sin_port == htons(port))
+            return 1;
+    }
+    return 0;
+}
+
 int stk_global_init(void)
 {
     if (__atomic_load_n(&stk_ready, __ATOMIC_ACQUIRE))
@@ -101,16 +165,26 @@ int stk_global_init(void)
     }
     const char *t = getenv("SCTPSHIM_TRANSPORT");
     raw_mode = t && strcmp(t, "raw") == 0;
+    int lock = raw_mode ? -1 : take_start_lock();
     udp_port = raw_mode ? 0 : pick_udp_port();
     if (!raw_mode && !udp_port) {
+        if (lock >= 0)
+            real.close(lock);
         pthread_mutex_unlock(&stk_init_lock);
         SHIM_LOG("no free UDP port for encapsulation");
         errno = EADDRINUSE;
         return -1;
     }
+    n_stack_fds = 0;
     stk_in_stack++;
     usr.usrsctp_init(udp_port, NULL, shim_debug ? stk_debug_printf : NULL);
     stk_in_stack--;
+    if (lock >= 0)
+        real.close(lock);
+    if (!raw_mode && !stack_holds_port(udp_port))
+        shim_log("usrsctp could not bind UDP port %u: SCTP over UDP will not "
+                 "receive (set SCTPSHIM_UDP_PORT to a free port)", udp_port);
+    enlarge_stack_buffers();
     /* With raw IP every process sees every SCTP packet on the host: only
      * the owner of the port may answer, so the others stay silent (the
      * registry refuses connections to unclaimed local ports instead). */
@@ -314,23 +388,6 @@ int stk_getaddrs(struct stk_sock *s, int peer, uint32_t assoc_id,
         return -1;
     }
     return n;
-}
-
-int stk_local_name(struct stk_sock *s, struct sockaddr_storage *ss)
-{
-    struct sockaddr *addrs = NULL;
-    int n = usr.usrsctp_getladdrs(s->so, 0, &addrs);
-    memset(ss, 0, sizeof *ss);
-    if (n <= 0) {
-        ss->ss_family = (sa_family_t)s->family;
-        if (addrs)
-            usr.usrsctp_freeladdrs(addrs);
-        return 0;
-    }
-    memcpy(ss, addrs, addrs->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                  : sizeof(struct sockaddr_in));
-    usr.usrsctp_freeladdrs(addrs);
-    return 0;
 }
 
 int stk_inside(void) { return stk_in_stack; }

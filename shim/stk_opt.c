@@ -215,3 +215,12 @@ int stk_getopt(struct stk_sock *s, int opt, void *v, size_t *len)
     errno = ENOPROTOOPT;
     return -1;
 }
+
+int stk_assoc_alive(struct stk_sock *s)
+{
+    struct sctp_status st;
+    socklen_t l = sizeof st;
+    memset(&st, 0, sizeof st);
+    return usr.usrsctp_getsockopt(s->so, IPPROTO_SCTP, SCTP_STATUS, &st, &l) == 0 &&
+           st.sstat_state != SCTP_CLOSED;
+}

@@ -113,11 +113,13 @@ TEST(one_to_many_with_libsctp)
     /* The server's COMM_UP, through sctp_recvmsg. */
     struct sctp_sndrcvinfo sri;
     int flags = 0;
-    struct sockaddr_in from;
+    struct sockaddr_in6 from;
     socklen_t fl = sizeof from;
     n = sctp_recvmsg(srv, buf, sizeof buf, (struct sockaddr *)&from, &fl, &sri,
                      &flags);
     CHECK(n > 0);
+    CHECK_EQ(fl, sizeof from);
+    CHECK_EQ(from.sin6_family, AF_INET6);
     CHECK(flags & MSG_NOTIFICATION);
     sn = (union sctp_notification *)buf;
     CHECK_EQ(sn->sn_header.sn_type, SCTP_ASSOC_CHANGE);

@@ -1,0 +1,107 @@
+#!/bin/bash
+# ncat.sh: 3 MB through nmap's ncat over SCTP (--sctp), both ends under the
+# shim; the listener must end by itself when the association closes and have
+# written exactly the bytes sent.
+set -euo pipefail
+
+SCTPSHIM=${SCTPSHIM:-/work/main/build/scripts/sctpshim}
+TEST_PORT=${TEST_PORT:-7130}
+
+NAME=ncat
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sctpshim-$NAME.XXXXXX")
+bg_pids=()   # background processes started by this script (KEEP_TMP=1 keeps $tmp)
+
+# is_running PID: PID is still our (this shell's) child and has not exited.
+# (Checking the parent guards against a reused PID after bash reaped it.)
+is_running() {
+    local st
+    st=$(awk '/^State:/ { s = $2 } /^PPid:/ { p = $2 } END { print s, p }' \
+        "/proc/$1/status" 2>/dev/null) || return 1
+    [ "${st#* }" = "$$" ] && [ "${st%% *}" != Z ]
+}
+# wait_exit PID SECS: wait at most SECS for PID to exit; sets exit_rc.
+wait_exit() {
+    local pid=$1 secs=$2 i
+    for ((i = 0; i < secs * 10; i++)); do
+        is_running "$pid" || break
+        sleep 0.1
+    done
+    is_running "$pid" && return 1
+    exit_rc=0
+    wait "$pid" 2>/dev/null || exit_rc=$?
+    return 0
+}
+cleanup() {
+    local rc=$? p
+    set +e
+    trap - EXIT TERM INT
+    for p in ${bg_pids[@]+"${bg_pids[@]}"}; do
+        is_running "$p" && kill "$p" 2>/dev/null
+    done
+    for p in ${bg_pids[@]+"${bg_pids[@]}"}; do
+        wait_exit "$p" 5 || { kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; }
+    done
+    if [ -n "${KEEP_TMP:-}" ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ok() { echo "ok: $*"; }
+show() { echo "--- $1:" >&2; cat "$1" >&2 || true; echo "--- end of $1" >&2; }
+port_bound() { grep -q " @sctpshim/port/$1\$" /proc/net/unix; }
+
+P=$TEST_PORT
+SIZE=3000000
+head -c "$SIZE" /dev/urandom >"$tmp/in"
+lst_log=$tmp/listener.err
+
+# ncat ends when its stdin reaches EOF even with --recv-only, so the
+# listener's stdin is a FIFO held open by a sleep for the whole test (a FIFO
+# rather than `sleep | ncat` so that both PIDs are known and can be stopped).
+mkfifo "$tmp/stdin"
+echo "starting ncat --sctp listener on 127.0.0.1:$P"
+timeout -k 5 50 "$SCTPSHIM" ncat -v --sctp --recv-only -l 127.0.0.1 "$P" \
+    <"$tmp/stdin" >"$tmp/out" 2>"$lst_log" &
+lst_pid=$!
+bg_pids+=("$lst_pid")
+timeout 50 sleep 45 >"$tmp/stdin" &
+bg_pids+=("$!")
+
+ready=0
+for ((i = 0; i < 100; i++)); do
+    # ncat prints "Listening on" after listen() returned.
+    if port_bound "$P" && grep -qxF "Ncat: Listening on 127.0.0.1:$P" "$lst_log"; then
+        ready=1
+        break
+    fi
+    is_running "$lst_pid" || { show "$lst_log"; fail "listener died"; }
+    sleep 0.1
+done
+[ "$ready" -eq 1 ] || { show "$lst_log"; fail "listener not ready after 10 s"; }
+ok "listener ready"
+
+echo "sending $SIZE bytes with ncat --sctp --send-only"
+rc=0
+timeout -k 5 20 "$SCTPSHIM" ncat --sctp --send-only 127.0.0.1 "$P" \
+    <"$tmp/in" 2>"$tmp/sender.err" || rc=$?
+[ "$rc" -eq 0 ] || { show "$tmp/sender.err"; fail "sender exited with status $rc"; }
+ok "sender exit status 0"
+
+# The listener must end by itself (the association closed), status 0.
+wait_exit "$lst_pid" 10 || { show "$lst_log"; fail "listener still running 10 s after the sender ended"; }
+[ "$exit_rc" -eq 0 ] || { show "$lst_log"; fail "listener exited with status $exit_rc"; }
+grep -q '^Ncat: Connection from 127\.0\.0\.1' "$lst_log" \
+    || { show "$lst_log"; fail "listener did not log the connection from 127.0.0.1"; }
+ok "listener accepted a connection from 127.0.0.1 and exited by itself with status 0"
+
+size=$(stat -c %s "$tmp/out")
+h_in=$(sha256sum <"$tmp/in" | cut -d' ' -f1)
+h_out=$(sha256sum <"$tmp/out" | cut -d' ' -f1)
+[ "$size" -eq "$SIZE" ] || fail "listener wrote $size bytes, expected $SIZE"
+[ "$h_in" = "$h_out" ] || fail "sha256 differs: sent $h_in, received $h_out"
+ok "received $size bytes, sha256 $h_out identical"
+
+echo "PASS: ncat.sh"
