@@ -300,6 +300,8 @@ ssize_t lx_recvmsg(struct ssock *s, struct msghdr *msg, int flags)
         if (!stk_is_nonblocking_errno(errno)) {
             if ((errno == ENOTCONN || errno == EINVAL) &&
                 s->type == SOCK_STREAM && s->connected) {
+                SHIM_LOG("recv(%d): %s from the stack: end of file", s->m.x,
+                         strerror(errno));
                 r = 0; /* the association is gone: end of file */
                 break;
             }

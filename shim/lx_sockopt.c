@@ -78,6 +78,29 @@ static int put_int(void *val, socklen_t *len, int v)
     return 0;
 }
 
+/* Generic socket flags with no SCTP meaning to emulate, and the timeouts,
+ * which the shim's blocking waits on the program's own descriptor obey:
+ * kept on that descriptor, so getsockopt reads back what was set. */
+static int kept_on_descriptor(int name)
+{
+    switch (name) {
+    case SO_REUSEADDR:
+    case SO_REUSEPORT:
+    case SO_KEEPALIVE:
+    case SO_PRIORITY:
+    case SO_RCVLOWAT:
+    case SO_BROADCAST:
+    case SO_DEBUG:
+    case SO_OOBINLINE:
+    case SO_RCVTIMEO:
+    case SO_SNDTIMEO:
+    case SO_RCVTIMEO_NEW:
+    case SO_SNDTIMEO_NEW:
+        return 1;
+    }
+    return 0;
+}
+
 static int set_socket_level(struct ssock *s, int fd, int name, const void *val,
                             socklen_t len)
 {
@@ -97,23 +120,9 @@ static int set_socket_level(struct ssock *s, int fd, int name, const void *val,
         int lv[2] = {l.l_onoff, l.l_linger};
         return stk_setopt(s->stk, STK_O_LINGER, lv, sizeof lv);
     }
-    /* Generic socket flags with no SCTP meaning to emulate, and the
-     * timeouts, which the shim's blocking waits on the program's own
-     * descriptor obey: kept on that descriptor, so getsockopt sees them. */
-    case SO_REUSEADDR:
-    case SO_REUSEPORT:
-    case SO_KEEPALIVE:
-    case SO_PRIORITY:
-    case SO_RCVLOWAT:
-    case SO_BROADCAST:
-    case SO_DEBUG:
-    case SO_OOBINLINE:
-    case SO_RCVTIMEO:
-    case SO_SNDTIMEO:
-    case SO_RCVTIMEO_NEW:
-    case SO_SNDTIMEO_NEW:
-        return real.setsockopt(fd, SOL_SOCKET, name, val, len);
     }
+    if (kept_on_descriptor(name))
+        return real.setsockopt(fd, SOL_SOCKET, name, val, len);
     return unsupported("setsockopt", SOL_SOCKET, name);
 }
 
@@ -163,20 +172,9 @@ static int get_socket_level(struct ssock *s, int fd, int name, void *val,
         *len = sizeof out;
         return 0;
     }
-    case SO_REUSEADDR:
-    case SO_REUSEPORT:
-    case SO_KEEPALIVE:
-    case SO_PRIORITY:
-    case SO_RCVLOWAT:
-    case SO_BROADCAST:
-    case SO_DEBUG:
-    case SO_OOBINLINE:
-    case SO_RCVTIMEO:
-    case SO_SNDTIMEO:
-    case SO_RCVTIMEO_NEW:
-    case SO_SNDTIMEO_NEW:
-        return real.getsockopt(fd, SOL_SOCKET, name, val, len);
     }
+    if (kept_on_descriptor(name))
+        return real.getsockopt(fd, SOL_SOCKET, name, val, len);
     return unsupported("getsockopt", SOL_SOCKET, name);
 }
 

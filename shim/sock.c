@@ -10,6 +10,7 @@
 #include "fdtab.h"
 #include "lifecycle.h"
 #include "linger.h"
+#include "log.h"
 #include "watch.h"
 #include "log.h"
 #include "real.h"
@@ -219,8 +220,10 @@ void sock_resync_all(void)
          * data was still unread) without ever flagging the socket
          * readable; Linux reports end of file. */
         if (s->type == SOCK_STREAM && s->connected && !s->eof &&
-            !s->m.readable && !s->m.rd_hup && !stk_assoc_alive(s->stk))
+            !s->m.readable && !s->m.rd_hup && !stk_assoc_alive(s->stk)) {
+            SHIM_LOG("association of %d gone without end of file", s->m.x);
             mirror_hangup(s, s->shut_wr);
+        }
     }
     pthread_mutex_unlock(&live_lock);
 }

@@ -1,15 +1,10 @@
 #include "stk_xlate.h"
 
 #include "stack.h"
+#include "xlate_table.h"
 #include "usr_api.h"
 
-struct pair {
-    int neutral, usr;
-};
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
-static const struct pair msg_flags[] = {
+static const struct xlate_pair msg_flags[] = {
     {STK_F_UNORDERED, SCTP_UNORDERED},
     {STK_F_ADDR_OVER, SCTP_ADDR_OVER},
     {STK_F_ABORT, SCTP_ABORT},
@@ -18,14 +13,14 @@ static const struct pair msg_flags[] = {
     {STK_F_SACK_IMMEDIATELY, SCTP_SACK_IMMEDIATELY},
 };
 
-static const struct pair pr_policies[] = {
+static const struct xlate_pair pr_policies[] = {
     {STK_PR_NONE, SCTP_PR_SCTP_NONE},
     {STK_PR_TTL, SCTP_PR_SCTP_TTL},
     {STK_PR_RTX, SCTP_PR_SCTP_RTX},
     {STK_PR_PRIO, SCTP_PR_SCTP_BUF},
 };
 
-static const struct pair notifs[] = {
+static const struct xlate_pair notifs[] = {
     {STK_N_ASSOC_CHANGE, SCTP_ASSOC_CHANGE},
     {STK_N_PEER_ADDR_CHANGE, SCTP_PEER_ADDR_CHANGE},
     {STK_N_REMOTE_ERROR, SCTP_REMOTE_ERROR},
@@ -41,7 +36,7 @@ static const struct pair notifs[] = {
     {STK_N_SEND_FAILED_EVENT, SCTP_SEND_FAILED_EVENT},
 };
 
-static const struct pair assoc_states[] = {
+static const struct xlate_pair assoc_states[] = {
     {STK_COMM_UP, SCTP_COMM_UP},
     {STK_COMM_LOST, SCTP_COMM_LOST},
     {STK_RESTART, SCTP_RESTART},
@@ -49,7 +44,7 @@ static const struct pair assoc_states[] = {
     {STK_CANT_STR_ASSOC, SCTP_CANT_STR_ASSOC},
 };
 
-static const struct pair paddr_states[] = {
+static const struct xlate_pair paddr_states[] = {
     {STK_ADDR_AVAILABLE, SCTP_ADDR_AVAILABLE},
     {STK_ADDR_UNREACHABLE, SCTP_ADDR_UNREACHABLE},
     {STK_ADDR_REMOVED, SCTP_ADDR_REMOVED},
@@ -58,7 +53,7 @@ static const struct pair paddr_states[] = {
     {STK_ADDR_CONFIRMED, SCTP_ADDR_CONFIRMED},
 };
 
-static const struct pair conn_states[] = {
+static const struct xlate_pair conn_states[] = {
     {STK_S_CLOSED, SCTP_CLOSED},
     {STK_S_COOKIE_WAIT, SCTP_COOKIE_WAIT},
     {STK_S_COOKIE_ECHOED, SCTP_COOKIE_ECHOED},
@@ -69,64 +64,40 @@ static const struct pair conn_states[] = {
     {STK_S_SHUTDOWN_ACK_SENT, SCTP_SHUTDOWN_ACK_SENT},
 };
 
-static int to_usr(const struct pair *t, size_t n, int v, int dflt)
-{
-    for (size_t i = 0; i < n; i++)
-        if (t[i].neutral == v)
-            return t[i].usr;
-    return dflt;
-}
-
-static int from_usr(const struct pair *t, size_t n, int v, int dflt)
-{
-    for (size_t i = 0; i < n; i++)
-        if (t[i].usr == v)
-            return t[i].neutral;
-    return dflt;
-}
-
 uint16_t stk_flags_to_usr(uint16_t f)
 {
-    uint16_t out = 0;
-    for (size_t i = 0; i < N(msg_flags); i++)
-        if (f & msg_flags[i].neutral)
-            out |= (uint16_t)msg_flags[i].usr;
-    return out;
+    return (uint16_t)xlate_bits_to_abi(msg_flags, XLATE_LEN(msg_flags), f);
 }
 
 uint16_t usr_flags_to_stk(uint16_t f)
 {
-    uint16_t out = 0;
-    for (size_t i = 0; i < N(msg_flags); i++)
-        if (f & msg_flags[i].usr)
-            out |= (uint16_t)msg_flags[i].neutral;
-    return out;
+    return (uint16_t)xlate_bits_to_neutral(msg_flags, XLATE_LEN(msg_flags), f);
 }
 
 uint16_t stk_pr_to_usr(uint16_t p)
 {
-    return (uint16_t)to_usr(pr_policies, N(pr_policies), p, SCTP_PR_SCTP_NONE);
+    return (uint16_t)xlate_to_abi(pr_policies, XLATE_LEN(pr_policies), p, SCTP_PR_SCTP_NONE);
 }
 
 uint16_t usr_pr_to_stk(uint16_t p)
 {
-    return (uint16_t)from_usr(pr_policies, N(pr_policies), p, STK_PR_NONE);
+    return (uint16_t)xlate_to_neutral(pr_policies, XLATE_LEN(pr_policies), p, STK_PR_NONE);
 }
 
-int stk_notif_to_usr(int n) { return to_usr(notifs, N(notifs), n, -1); }
-int usr_notif_to_stk(int t) { return from_usr(notifs, N(notifs), t, STK_N_NONE); }
+int stk_notif_to_usr(int n) { return xlate_to_abi(notifs, XLATE_LEN(notifs), n, -1); }
+int usr_notif_to_stk(int t) { return xlate_to_neutral(notifs, XLATE_LEN(notifs), t, STK_N_NONE); }
 
 int usr_assoc_state_to_stk(int s)
 {
-    return from_usr(assoc_states, N(assoc_states), s, 0);
+    return xlate_to_neutral(assoc_states, XLATE_LEN(assoc_states), s, 0);
 }
 
 int usr_paddr_state_to_stk(int s)
 {
-    return from_usr(paddr_states, N(paddr_states), s, 0);
+    return xlate_to_neutral(paddr_states, XLATE_LEN(paddr_states), s, 0);
 }
 
 int usr_conn_state_to_stk(int s)
 {
-    return from_usr(conn_states, N(conn_states), s, STK_S_CLOSED);
+    return xlate_to_neutral(conn_states, XLATE_LEN(conn_states), s, STK_S_CLOSED);
 }

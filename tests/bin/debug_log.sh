@@ -10,49 +10,7 @@ SCTPSHIM=${SCTPSHIM:-/work/main/build/scripts/sctpshim}
 TEST_PORT=${TEST_PORT:-7160}   # unused: no socket is bound
 
 NAME=debug_log
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sctpshim-$NAME.XXXXXX")
-bg_pids=()   # background processes started by this script (KEEP_TMP=1 keeps $tmp)
-
-# is_running PID: PID is still our (this shell's) child and has not exited.
-# (Checking the parent guards against a reused PID after bash reaped it.)
-is_running() {
-    local st
-    st=$(awk '/^State:/ { s = $2 } /^PPid:/ { p = $2 } END { print s, p }' \
-        "/proc/$1/status" 2>/dev/null) || return 1
-    [ "${st#* }" = "$$" ] && [ "${st%% *}" != Z ]
-}
-# wait_exit PID SECS: wait at most SECS for PID to exit; sets exit_rc.
-wait_exit() {
-    local pid=$1 secs=$2 i
-    for ((i = 0; i < secs * 10; i++)); do
-        is_running "$pid" || break
-        sleep 0.1
-    done
-    is_running "$pid" && return 1
-    exit_rc=0
-    wait "$pid" 2>/dev/null || exit_rc=$?
-    return 0
-}
-cleanup() {
-    local rc=$? p
-    set +e
-    trap - EXIT TERM INT
-    for p in ${bg_pids[@]+"${bg_pids[@]}"}; do
-        is_running "$p" && kill "$p" 2>/dev/null
-    done
-    for p in ${bg_pids[@]+"${bg_pids[@]}"}; do
-        wait_exit "$p" 5 || { kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; }
-    done
-    if [ -n "${KEEP_TMP:-}" ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM
-trap 'exit 130' INT
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-show() { echo "--- $1:" >&2; cat "$1" >&2 || true; echo "--- end of $1" >&2; }
+. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 cat >"$tmp/probe.py" <<'PY'
 import errno, fcntl, os, socket, sys, termios

@@ -54,6 +54,23 @@ int main(void)
 {
     const char *expect = getenv("TEST_EXPECT");
     CHECK(expect != NULL);
+    /* Two independent processes: fork before either opens a socket (what
+     * a fork does to an open stack is test_process's subject). */
+    int ready[2];
+    CHECK_EQ(pipe(ready), 0);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        char go;
+        CHECK_EQ(read(ready[0], &go, 1), 1);
+        int c = t_connect(SOCK_STREAM, t_port(0));
+        static char big[200000];
+        for (size_t i = 0; i < sizeof big; i++)
+            big[i] = (char)(i % 251);
+        CHECK_EQ(send(c, big, sizeof big, 0), (long long)sizeof big);
+        close(c);
+        exit(0);
+    }
     int lsn = t_listener(SOCK_STREAM, t_port(0));
     int raw = own_sockets_in("/proc/net/raw", IPPROTO_SCTP) +
               own_sockets_in("/proc/net/raw6", IPPROTO_SCTP);
@@ -67,17 +84,7 @@ int main(void)
         CHECK_EQ(raw, 0);
         CHECK(udp >= 1);
     }
-    pid_t pid = fork();
-    CHECK(pid >= 0);
-    if (pid == 0) {
-        int c = t_connect(SOCK_STREAM, t_port(0));
-        static char big[200000];
-        for (size_t i = 0; i < sizeof big; i++)
-            big[i] = (char)(i % 251);
-        CHECK_EQ(send(c, big, sizeof big, 0), (long long)sizeof big);
-        close(c);
-        exit(0);
-    }
+    CHECK_EQ(write(ready[1], "g", 1), 1);
     int s = accept(lsn, NULL, NULL);
     CHECK(s >= 0);
     static char got[200000];
