@@ -54,15 +54,3 @@ struct ssock *fdtab_take(int fd)
     return atomic_exchange_explicit(&fdtab_slots[fd], NULL,
                                     memory_order_acq_rel);
 }
-
-void fdtab_each(void (*fn)(int fd, struct ssock *s, void *arg), void *arg)
-{
-    if (!fdtab_slots)
-        return;
-    for (size_t i = 0; i < fdtab_size; i++) {
-        struct ssock *s = atomic_load_explicit(&fdtab_slots[i],
-                                               memory_order_acquire);
-        if (s && s != FDTAB_PRIVATE)
-            fn((int)i, s, arg);
-    }
-}

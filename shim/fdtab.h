@@ -42,7 +42,5 @@ static inline int fdtab_is_private(int fd)
 int fdtab_set(int fd, struct ssock *s);
 /* Clears fd and returns what it held. */
 struct ssock *fdtab_take(int fd);
-/* Calls fn for each fd that holds a socket (not private entries). */
-void fdtab_each(void (*fn)(int fd, struct ssock *s, void *arg), void *arg);
 
 #endif

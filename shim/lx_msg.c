@@ -13,10 +13,6 @@
 #include "lx_xlate.h"
 #include "sock.h"
 
-#define SEND_FLAGS_OK (MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR | MSG_MORE)
-#define RECV_FLAGS_OK (MSG_DONTWAIT | MSG_PEEK | MSG_WAITALL | MSG_TRUNC | \
-                       MSG_CMSG_CLOEXEC)
-
 /* Reads the SCTP ancillary data of a send; returns 0 or -1/EINVAL. */
 static int parse_cmsgs(struct ssock *s, const struct msghdr *msg,
                        struct stk_sndinfo *info)

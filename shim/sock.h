@@ -54,8 +54,6 @@ struct ssock {
     uint32_t events;       /* bit per enum stk_notif_type */
     int recvrcvinfo, recvnxtinfo;
     struct stk_sndinfo defaults; /* SCTP_DEFAULT_SEND_PARAM / SNDINFO */
-    uint16_t out_streams_hint;   /* from SCTP_INITMSG, for EINVAL checks */
-    int rcvtimeo_set, sndtimeo_set;
 
     pthread_mutex_t lock;  /* serialises implicit association set-up */
 };

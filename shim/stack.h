@@ -127,9 +127,6 @@ enum stk_opt {
     STK_O_RTOINFO,     /* uint32 assoc, initial, max, min */
     STK_O_ASSOCINFO,   /* struct stk_assocparams */
     STK_O_REUSE_PORT,  /* int */
-    STK_O_DEFAULT_SNDINFO, /* struct stk_sndinfo */
-    STK_O_DEFAULT_PRINFO,  /* struct stk_sndinfo (pr fields) */
-    STK_O_NODE_COUNT
 };
 
 struct stk_initmsg {
