@@ -46,3 +46,21 @@ trap 'exit 130' INT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
 show() { echo "--- $1:" >&2; cat "$1" >&2 || true; echo "--- end of $1" >&2; }
+
+# port_bound PORT: a shimmed process holds SCTP port PORT (the shim's
+# registry name, bound once the socket is bound).
+port_bound() { grep -q " @sctpshim/port/$1\$" /proc/net/unix; }
+
+# wait_until SECONDS PID LOG DESC CMD...: poll CMD every 0.1 s; fail, showing
+# LOG, if PID dies or the time runs out.
+wait_until() {
+    local secs=$1 pid=$2 log=$3 desc=$4 i
+    shift 4
+    for ((i = 0; i < secs * 10; i++)); do
+        if "$@"; then return 0; fi
+        is_running "$pid" || { show "$log"; fail "process $pid died while waiting for $desc"; }
+        sleep 0.1
+    done
+    show "$log"
+    fail "timed out after ${secs}s waiting for $desc"
+}

@@ -9,7 +9,6 @@ TEST_PORT=${TEST_PORT:-7130}
 
 NAME=ncat
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
-port_bound() { grep -q " @sctpshim/port/$1\$" /proc/net/unix; }
 
 P=$TEST_PORT
 SIZE=3000000

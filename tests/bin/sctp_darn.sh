@@ -12,18 +12,6 @@ SPORT=$((TEST_PORT + 1))    # sender
 NAME=sctp_darn
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-wait_until() {
-    local secs=$1 pid=$2 desc=$3 i
-    shift 3
-    for ((i = 0; i < secs * 10; i++)); do
-        if "$@"; then return 0; fi
-        is_running "$pid" || { show "$lst_log"; fail "listener died while waiting for $desc"; }
-        sleep 0.1
-    done
-    show "$lst_log"
-    fail "timed out after ${secs}s waiting for $desc"
-}
-port_bound() { grep -q " @sctpshim/port/$1\$" /proc/net/unix; }
 
 lst_log=$tmp/listener.log
 snd_log=$tmp/sender.log
@@ -33,8 +21,8 @@ timeout -k 5 50 stdbuf -oL "$SCTPSHIM" sctp_darn -H 127.0.0.1 -P "$LPORT" -l \
     >"$lst_log" 2>&1 &
 lst_pid=$!
 bg_pids+=("$lst_pid")
-wait_until 10 "$lst_pid" "SCTP port $LPORT to be bound" port_bound "$LPORT"
-wait_until 10 "$lst_pid" "listener to be ready" grep -qxF 'sctp_darn listening...' "$lst_log"
+wait_until 10 "$lst_pid" "$lst_log" "SCTP port $LPORT to be bound" port_bound "$LPORT"
+wait_until 10 "$lst_pid" "$lst_log" "listener to be ready" grep -qxF 'sctp_darn listening...' "$lst_log"
 ok "listener ready"
 
 echo "sending two lines from 127.0.0.1:$SPORT"
@@ -47,7 +35,7 @@ grep -qF "127.0.0.1:$SPORT-127.0.0.1:$LPORT> Received SCTP_COMM_UP" "$snd_log" \
     || { show "$snd_log"; fail "sender did not see SCTP_COMM_UP"; }
 ok "sender: association came up"
 
-wait_until 10 "$lst_pid" "SHUTDOWN_COMP on the listener" \
+wait_until 10 "$lst_pid" "$lst_log" "SHUTDOWN_COMP on the listener" \
     grep -qxF 'NOTIFICATION: ASSOC_CHANGE - SHUTDOWN_COMP' "$lst_log"
 
 # The whole listener log up to the SHUTDOWN_COMP notification, with only the

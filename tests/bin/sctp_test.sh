@@ -13,19 +13,6 @@ CPORT=$((TEST_PORT + 1))    # client
 NAME=sctp_test
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-# wait_until SECONDS PID DESC CMD...: poll CMD every 0.1 s; fail if PID dies.
-wait_until() {
-    local secs=$1 pid=$2 desc=$3 i
-    shift 3
-    for ((i = 0; i < secs * 10; i++)); do
-        if "$@"; then return 0; fi
-        is_running "$pid" || { show "$srv_log"; fail "server died while waiting for $desc"; }
-        sleep 0.1
-    done
-    show "$srv_log"
-    fail "timed out after ${secs}s waiting for $desc"
-}
-port_bound() { grep -q " @sctpshim/port/$1\$" /proc/net/unix; }
 
 srv_log=$tmp/server.log
 cli_log=$tmp/client.log
@@ -35,9 +22,9 @@ timeout -k 5 50 stdbuf -oL "$SCTPSHIM" sctp_test -H 127.0.0.1 -P "$SPORT" -l \
     >"$srv_log" 2>&1 &
 srv_pid=$!
 bg_pids+=("$srv_pid")
-wait_until 10 "$srv_pid" "SCTP port $SPORT to be bound" port_bound "$SPORT"
+wait_until 10 "$srv_pid" "$srv_log" "SCTP port $SPORT to be bound" port_bound "$SPORT"
 # Printed right after listen() returned.
-wait_until 10 "$srv_pid" "server to listen" grep -q '^Server: Receiving packets\.$' "$srv_log"
+wait_until 10 "$srv_pid" "$srv_log" "server to listen" grep -q '^Server: Receiving packets\.$' "$srv_log"
 ok "server listening"
 
 echo "running sctp_test client 127.0.0.1:$CPORT -> 127.0.0.1:$SPORT"
@@ -61,7 +48,7 @@ shutdown_seen() {
     grep -q 'SCTP_ASSOC_CHANGE(SHUTDOWN_COMPLETE)' "$srv_log" &&
         [ "$(grep -c '^		(assoc_change: ' "$srv_log")" -ge 2 ]
 }
-wait_until 10 "$srv_pid" "SHUTDOWN_COMPLETE on the server" shutdown_seen
+wait_until 10 "$srv_pid" "$srv_log" "SHUTDOWN_COMPLETE on the server" shutdown_seen
 
 count() { grep -c -- "$1" "$srv_log" || true; }
 [ "$(count 'Notification: SCTP_ASSOC_CHANGE(COMMUNICATION_UP)$')" -eq 1 ] \

@@ -11,7 +11,6 @@ TEST_PORT=${TEST_PORT:-7120}
 
 NAME=socat
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
-port_bound() { grep -q " @sctpshim/port/$1\$" /proc/net/unix; }
 
 # start_listener NAME PORT SOCAT-ARGS...: run socat in the background under
 # the shim and wait (bounded) until it listens.  Sets lst_pid.
