@@ -172,7 +172,10 @@ static void close_stack_socket(struct ssock *s)
     /* An upcall that started before the detach may still be using s. */
     while (atomic_load(&s->inflight))
         sched_yield();
-    int abort = unread_data_at_close(s);
+    /* A one-to-one listener has no data of its own to leave unread. */
+    int abort = s->type == SOCK_STREAM && s->listening
+                    ? 0
+                    : unread_data_at_close(s);
     if (!abort && s->type == SOCK_STREAM && s->connected && !s->eof) {
         /* Closing usrsctp sockets while their association shuts down
          * races its receive thread; let the association finish first. */
