@@ -42,15 +42,19 @@ int lx_block(struct ssock *s, int for_write, int dontwait, int spins)
 
 void lx_refresh_state(struct ssock *s)
 {
-    if (s->connecting && (stk_events(s->stk) & STK_EV_WRITE)) {
-        int err = 0;
-        size_t l = sizeof err;
-        if (!(stk_events(s->stk) & STK_EV_ERROR)) {
-            s->connected = 1;
-            s->connecting = 0;
-        } else if (stk_getopt(s->stk, STK_O_ERROR, &err, &l) == 0 && err) {
-            s->connecting = 0;
-        }
+    if (!s->connecting)
+        return;
+    /* One reading: WRITE and ERROR must describe the same moment. */
+    int ev = stk_events(s->stk);
+    if (!(ev & STK_EV_WRITE))
+        return;
+    int err = 0;
+    size_t l = sizeof err;
+    if (!(ev & STK_EV_ERROR)) {
+        s->connected = 1;
+        s->connecting = 0;
+    } else if (stk_getopt(s->stk, STK_O_ERROR, &err, &l) == 0 && err) {
+        s->connecting = 0;
     }
 }
 
