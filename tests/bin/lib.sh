@@ -64,3 +64,15 @@ wait_until() {
     show "$log"
     fail "timed out after ${secs}s waiting for $desc"
 }
+
+# same_file DESC SENT RECEIVED SIZE: RECEIVED is SIZE bytes, equal to SENT
+# by sha256.
+same_file() {
+    local desc=$1 a=$2 b=$3 size=$4 ha hb sz
+    sz=$(stat -c %s "$b")
+    ha=$(sha256sum <"$a" | cut -d' ' -f1)
+    hb=$(sha256sum <"$b" | cut -d' ' -f1)
+    [ "$sz" -eq "$size" ] || fail "$desc: received $sz bytes, expected $size"
+    [ "$ha" = "$hb" ] || fail "$desc: sha256 differs: sent $ha, received $hb"
+    ok "$desc: $sz bytes, sha256 $hb identical"
+}

@@ -54,11 +54,6 @@ grep -q '^Ncat: Connection from 127\.0\.0\.1' "$lst_log" \
     || { show "$lst_log"; fail "listener did not log the connection from 127.0.0.1"; }
 ok "listener accepted a connection from 127.0.0.1 and exited by itself with status 0"
 
-size=$(stat -c %s "$tmp/out")
-h_in=$(sha256sum <"$tmp/in" | cut -d' ' -f1)
-h_out=$(sha256sum <"$tmp/out" | cut -d' ' -f1)
-[ "$size" -eq "$SIZE" ] || fail "listener wrote $size bytes, expected $SIZE"
-[ "$h_in" = "$h_out" ] || fail "sha256 differs: sent $h_in, received $h_out"
-ok "received $size bytes, sha256 $h_out identical"
+same_file "listener output" "$tmp/in" "$tmp/out" "$SIZE"
 
 echo "PASS: ncat.sh"

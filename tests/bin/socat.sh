@@ -40,17 +40,6 @@ finish_listener() {
     ok "$1: listener exited by itself with status 0"
 }
 
-# same_file DESC EXPECTED GOT SIZE
-same_file() {
-    local desc=$1 a=$2 b=$3 size=$4 ha hb sz
-    sz=$(stat -c %s "$b")
-    ha=$(sha256sum <"$a" | cut -d' ' -f1)
-    hb=$(sha256sum <"$b" | cut -d' ' -f1)
-    [ "$sz" -eq "$size" ] || fail "$desc: received $sz bytes, expected $size"
-    [ "$ha" = "$hb" ] || fail "$desc: sha256 differs: sent $ha, received $hb"
-    ok "$desc: $sz bytes, sha256 $hb identical"
-}
-
 head -c 10485760 /dev/urandom >"$tmp/in10"
 head -c 1048576 /dev/urandom >"$tmp/in1"
 
