@@ -260,10 +260,16 @@ static int set_sctp_level(struct ssock *s, int name, const void *val,
     case SCTP_RECVNXTINFO:
         if (int_val(val, len, &v) < 0)
             return -1;
-        if (name == SCTP_RECVRCVINFO)
+        if (name == SCTP_RECVRCVINFO) {
             s->recvrcvinfo = !!v;
-        else
-            s->recvnxtinfo = !!v;
+            return 0;
+        }
+        /* The stack keeps its own receive info on always; the look-ahead
+         * it only gives when asked. */
+        v = !!v;
+        if (stk_setopt(s->stk, STK_O_RECVNXTINFO, &v, sizeof v) < 0)
+            return -1;
+        s->recvnxtinfo = v;
         return 0;
     case SCTP_I_WANT_MAPPED_V4_ADDR:
         if (int_val(val, len, &v) < 0)

@@ -54,6 +54,14 @@ struct stk_rcvinfo {
     uint32_t cumtsn;
     uint32_t context;
     uint32_t assoc_id;
+    /* The message after this one, when SCTP_RECVNXTINFO is on and one
+     * is already waiting. */
+    int nxt_valid;
+    uint16_t nxt_sid;
+    uint16_t nxt_flags; /* STK_F_UNORDERED, STK_F_NOTIFICATION, STK_F_EOR */
+    uint32_t nxt_ppid;
+    uint32_t nxt_length;
+    uint32_t nxt_assoc_id;
 };
 
 /* Notification kinds the shim can carry between the two ABIs. */
@@ -127,6 +135,7 @@ enum stk_opt {
     STK_O_RTOINFO,     /* uint32 assoc, initial, max, min */
     STK_O_ASSOCINFO,   /* struct stk_assocparams */
     STK_O_REUSE_PORT,  /* int */
+    STK_O_RECVNXTINFO, /* int */
 };
 
 struct stk_initmsg {
@@ -190,9 +199,11 @@ int stk_connectx(struct stk_sock *s, const struct sockaddr *addrs, int cnt,
 int stk_set_remote_udp_port(struct stk_sock *s, uint16_t port);
 int stk_shutdown(struct stk_sock *s, int how);
 
+/* On success with a destination address, info->assoc_id is set to the
+ * association the message went to (a new one for an implicit set-up). */
 ssize_t stk_sendv(struct stk_sock *s, const struct iovec *iov, int iovcnt,
                   const struct sockaddr *to, int tocnt,
-                  const struct stk_sndinfo *info);
+                  struct stk_sndinfo *info);
 /* Receive into iov.  *flags gets STK_F_EOR / STK_F_NOTIFICATION.
  * peek: MSG_PEEK semantics. */
 ssize_t stk_recvv(struct stk_sock *s, const struct iovec *iov, int iovcnt,
@@ -204,6 +215,13 @@ int stk_decode_notif(const void *buf, size_t len, struct stk_notif *n);
 /* Whether a one-to-one socket still has its association.  Not for use
  * from an upcall (it takes the association's lock). */
 int stk_assoc_alive(struct stk_sock *s);
+/* The association a one-to-many socket has with the peer at sa: 0 and
+ * *id, or -1 when there is none. */
+int stk_assoc_lookup(struct stk_sock *s, const struct sockaddr *sa,
+                     uint32_t *id);
+/* Every association of a one-to-many socket: the count, with *ids
+ * malloc'ed (NULL when none), or -1/errno. */
+int stk_assoc_list(struct stk_sock *s, uint32_t **ids);
 int stk_setopt(struct stk_sock *s, int opt, const void *val, size_t len);
 int stk_getopt(struct stk_sock *s, int opt, void *val, size_t *len);
 

@@ -18,7 +18,7 @@ static size_t iov_total(const struct iovec *iov, int n)
 
 ssize_t stk_sendv(struct stk_sock *s, const struct iovec *iov, int iovcnt,
                   const struct sockaddr *to, int tocnt,
-                  const struct stk_sndinfo *info)
+                  struct stk_sndinfo *info)
 {
     struct sctp_sendv_spa spa;
     memset(&spa, 0, sizeof spa);
@@ -53,6 +53,10 @@ ssize_t stk_sendv(struct stk_sock *s, const struct iovec *iov, int iovcnt,
     ssize_t r = usr.usrsctp_sendv(s->so, buf, len, (struct sockaddr *)to,
                                   tocnt, &spa, sizeof spa, SCTP_SENDV_SPA, 0);
     free(tmp);
+    /* usrsctp writes the id of the association it used (or set up) back
+     * into the send info when it was given an address. */
+    if (r >= 0 && to)
+        info->assoc_id = spa.sendv_sndinfo.snd_assoc_id;
     return r;
 }
 
@@ -71,15 +75,16 @@ ssize_t stk_recvv(struct stk_sock *s, const struct iovec *iov, int iovcnt,
         }
         buf = tmp;
     }
-    struct sctp_rcvinfo rcv;
-    socklen_t infolen = sizeof rcv;
+    struct sctp_recvv_rn rn;
+    struct sctp_rcvinfo *rcv = &rn.recvv_rcvinfo;
+    socklen_t infolen = sizeof rn;
     unsigned int infotype = 0;
     int mflags = peek ? MSG_PEEK : 0;
     struct sockaddr_storage ss;
     socklen_t sslen = sizeof ss;
-    memset(&rcv, 0, sizeof rcv);
+    memset(&rn, 0, sizeof rn);
     ssize_t r = usr.usrsctp_recvv(s->so, buf, len, (struct sockaddr *)&ss,
-                                  &sslen, &rcv, &infolen, &infotype, &mflags);
+                                  &sslen, &rn, &infolen, &infotype, &mflags);
     if (r >= 0 && tmp) {
         size_t off = 0;
         for (int i = 0; i < iovcnt && off < (size_t)r; i++) {
@@ -101,16 +106,28 @@ ssize_t stk_recvv(struct stk_sock *s, const struct iovec *iov, int iovcnt,
              (mflags & MSG_NOTIFICATION ? STK_F_NOTIFICATION : 0) |
              (mflags & MSG_TRUNC ? STK_F_TRUNC : 0);
     memset(info, 0, sizeof *info);
-    if (infotype == SCTP_RECVV_RCVINFO) {
+    if (infotype == SCTP_RECVV_RCVINFO || infotype == SCTP_RECVV_RN) {
         info->valid = 1;
-        info->sid = rcv.rcv_sid;
-        info->ssn = rcv.rcv_ssn;
-        info->flags = usr_flags_to_stk(rcv.rcv_flags);
-        info->ppid = rcv.rcv_ppid;
-        info->tsn = rcv.rcv_tsn;
-        info->cumtsn = rcv.rcv_cumtsn;
-        info->context = rcv.rcv_context;
-        info->assoc_id = rcv.rcv_assoc_id;
+        info->sid = rcv->rcv_sid;
+        info->ssn = rcv->rcv_ssn;
+        info->flags = usr_flags_to_stk(rcv->rcv_flags);
+        info->ppid = rcv->rcv_ppid;
+        info->tsn = rcv->rcv_tsn;
+        info->cumtsn = rcv->rcv_cumtsn;
+        info->context = rcv->rcv_context;
+        info->assoc_id = rcv->rcv_assoc_id;
+    }
+    if (infotype == SCTP_RECVV_RN) {
+        const struct sctp_nxtinfo *nx = &rn.recvv_nxtinfo;
+        info->nxt_valid = 1;
+        info->nxt_sid = nx->nxt_sid;
+        /* usrsctp's own nxt_flags bits (RFC 6458 names, BSD values). */
+        info->nxt_flags = (nx->nxt_flags & SCTP_UNORDERED ? STK_F_UNORDERED : 0) |
+                          (nx->nxt_flags & SCTP_NOTIFICATION ? STK_F_NOTIFICATION : 0) |
+                          (nx->nxt_flags & SCTP_COMPLETE ? STK_F_EOR : 0);
+        info->nxt_ppid = nx->nxt_ppid;
+        info->nxt_length = nx->nxt_length;
+        info->nxt_assoc_id = nx->nxt_assoc_id;
     }
     return r;
 }

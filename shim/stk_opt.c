@@ -1,5 +1,6 @@
 /* usrsctp side: socket options, neutral form in and out. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stack.h"
@@ -55,6 +56,8 @@ int stk_setopt(struct stk_sock *s, int opt, const void *v, size_t len)
         return set_int(s, IPPROTO_SCTP, SCTP_AUTOCLOSE, v, len);
     case STK_O_REUSE_PORT:
         return set_int(s, IPPROTO_SCTP, SCTP_REUSE_PORT, v, len);
+    case STK_O_RECVNXTINFO:
+        return set_int(s, IPPROTO_SCTP, SCTP_RECVNXTINFO, v, len);
     case STK_O_MAXSEG: {
         struct sctp_assoc_value av = {.assoc_id = SCTP_FUTURE_ASSOC,
                                       .assoc_value = *(const uint32_t *)v};
@@ -224,3 +227,57 @@ int stk_assoc_alive(struct stk_sock *s)
     return usr.usrsctp_getsockopt(s->so, IPPROTO_SCTP, SCTP_STATUS, &st, &l) == 0 &&
            st.sstat_state != SCTP_CLOSED;
 }
+
+int stk_assoc_lookup(struct stk_sock *s, const struct sockaddr *sa,
+                     uint32_t *id)
+{
+    sctp_assoc_t a = usr.usrsctp_getassocid(s->so, (struct sockaddr *)sa);
+    if (a == 0)
+        return -1;
+    *id = (uint32_t)a;
+    return 0;
+}
+
+int stk_assoc_list(struct stk_sock *s, uint32_t **ids)
+{
+    /* The list can grow between sizing and fetching: retry a few times. */
+    for (int tries = 0; tries < 4; tries++) {
+        uint32_t n = 0;
+        socklen_t l = sizeof n;
+        if (usr.usrsctp_getsockopt(s->so, IPPROTO_SCTP, SCTP_GET_ASSOC_NUMBER,
+                                   &n, &l) < 0)
+            return -1;
+        *ids = NULL;
+        if (n == 0)
+            return 0;
+        size_t bytes = sizeof(struct sctp_assoc_ids) + (n + 8) * sizeof(sctp_assoc_t);
+        struct sctp_assoc_ids *list = malloc(bytes);
+        if (!list) {
+            errno = ENOBUFS;
+            return -1;
+        }
+        l = (socklen_t)bytes;
+        if (usr.usrsctp_getsockopt(s->so, IPPROTO_SCTP, SCTP_GET_ASSOC_ID_LIST,
+                                   list, &l) < 0) {
+            free(list);
+            if (errno == EINVAL)
+                continue;
+            return -1;
+        }
+        uint32_t got = list->gaids_number_of_ids;
+        uint32_t *out = malloc(got * sizeof *out + 1);
+        if (!out) {
+            free(list);
+            errno = ENOBUFS;
+            return -1;
+        }
+        for (uint32_t i = 0; i < got; i++)
+            out[i] = (uint32_t)list->gaids_assoc_id[i];
+        free(list);
+        *ids = out;
+        return (int)got;
+    }
+    errno = EAGAIN;
+    return -1;
+}
+

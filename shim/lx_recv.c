@@ -1,8 +1,10 @@
+/* The receive path: data with its SCTP ancillary data, and events
+ * rewritten into the Linux layout, with Linux recvmsg semantics. */
 #include "lx_msg.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <netinet/sctp.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,81 +14,7 @@
 #include "lx_notif.h"
 #include "lx_xlate.h"
 #include "sock.h"
-
-/* Reads the SCTP ancillary data of a send; returns 0 or -1/EINVAL. */
-static int parse_cmsgs(struct ssock *s, const struct msghdr *msg,
-                       struct stk_sndinfo *info)
-{
-    struct cmsghdr *c;
-    for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
-        if (c->cmsg_level != IPPROTO_SCTP)
-            continue;
-        size_t dlen = c->cmsg_len - CMSG_LEN(0);
-        const void *d = CMSG_DATA(c);
-        switch (c->cmsg_type) {
-        case SCTP_SNDRCV: {
-            struct sctp_sndrcvinfo v;
-            if (dlen < sizeof v)
-                goto inval;
-            memcpy(&v, d, sizeof v);
-            info->sid = v.sinfo_stream;
-            info->flags = lx_flags_to_stk(v.sinfo_flags);
-            info->ppid = v.sinfo_ppid;
-            info->context = v.sinfo_context;
-            info->assoc_id = (uint32_t)v.sinfo_assoc_id;
-            info->pr_policy = lx_pr_to_stk(v.sinfo_flags);
-            info->pr_value = v.sinfo_timetolive;
-            /* A lifetime with no policy is a TTL, as Linux treats it. */
-            if (info->pr_policy == STK_PR_NONE && v.sinfo_timetolive)
-                info->pr_policy = STK_PR_TTL;
-            break;
-        }
-        case SCTP_SNDINFO: {
-            struct sctp_sndinfo v;
-            if (dlen < sizeof v)
-                goto inval;
-            memcpy(&v, d, sizeof v);
-            info->sid = v.snd_sid;
-            info->flags = lx_flags_to_stk(v.snd_flags);
-            info->ppid = v.snd_ppid;
-            info->context = v.snd_context;
-            info->assoc_id = (uint32_t)v.snd_assoc_id;
-            break;
-        }
-        case SCTP_PRINFO: {
-            struct sctp_prinfo v;
-            if (dlen < sizeof v)
-                goto inval;
-            memcpy(&v, d, sizeof v);
-            if (v.pr_policy & ~SCTP_PR_SCTP_MASK)
-                goto inval;
-            info->pr_policy = lx_pr_to_stk(v.pr_policy);
-            info->pr_value = v.pr_value;
-            break;
-        }
-        case SCTP_INIT: {
-            struct sctp_initmsg v;
-            if (dlen < sizeof v)
-                goto inval;
-            memcpy(&v, d, sizeof v);
-            struct stk_initmsg im = {v.sinit_num_ostreams, v.sinit_max_instreams,
-                                     v.sinit_max_attempts, v.sinit_max_init_timeo};
-            if (stk_setopt(s->stk, STK_O_INITMSG, &im, sizeof im) < 0)
-                return -1;
-            break;
-        }
-        case SCTP_AUTHINFO:
-            break; /* keys are not supported: no key is used */
-        default:
-            SHIM_LOG("sendmsg: SCTP cmsg type %d not supported", c->cmsg_type);
-            goto inval;
-        }
-    }
-    return 0;
-inval:
-    errno = EINVAL;
-    return -1;
-}
+#include "user_mem.h"
 
 static size_t iov_len(const struct iovec *iov, size_t n)
 {
@@ -94,84 +22,6 @@ static size_t iov_len(const struct iovec *iov, size_t n)
     for (size_t i = 0; i < n; i++)
         t += iov[i].iov_len;
     return t;
-}
-
-ssize_t lx_sendmsg(struct ssock *s, const struct msghdr *msg, int flags)
-{
-    if (flags & MSG_OOB) {
-        errno = EOPNOTSUPP;
-        return -1;
-    }
-    struct stk_sndinfo info = s->defaults;
-    if (msg->msg_controllen && parse_cmsgs(s, msg, &info) < 0)
-        return -1;
-    const struct sockaddr *to = msg->msg_name;
-    int tocnt = 0;
-    uint16_t udp = 0;
-    lx_refresh_state(s);
-    if (s->type == SOCK_STREAM) {
-        if (s->shut_wr) {
-            errno = EPIPE;
-            goto epipe;
-        }
-        if (!s->connected) {
-            errno = ENOTCONN;
-            return -1;
-        }
-        to = NULL; /* a connected one-to-one socket ignores the address */
-    } else if (to) {
-        if (lx_addr_check(s, to, msg->msg_namelen) < 0)
-            return -1;
-        tocnt = 1;
-        if (lx_autobind(s) < 0 || lx_addr_remote_udp(to, &udp) < 0)
-            return -1;
-    } else if (!info.assoc_id && !(info.flags & STK_F_SENDALL)) {
-        errno = s->type == SOCK_SEQPACKET ? ENOENT : ENOTCONN;
-        return -1;
-    }
-    for (int spins = 0;; spins++) {
-        ssize_t r;
-        unsigned seen = __atomic_load_n(&s->m.upcalls, __ATOMIC_ACQUIRE);
-        if (tocnt) {
-            /* The encapsulation port applies to associations this send
-             * may set up; serialised against other implicit set-ups. */
-            pthread_mutex_lock(&s->lock);
-            stk_set_remote_udp_port(s->stk, udp);
-            r = stk_sendv(s->stk, msg->msg_iov, (int)msg->msg_iovlen, to, tocnt,
-                          &info);
-            pthread_mutex_unlock(&s->lock);
-        } else {
-            r = stk_sendv(s->stk, msg->msg_iov, (int)msg->msg_iovlen, NULL, 0,
-                          &info);
-        }
-        if (r >= 0)
-            return r;
-        if (!stk_is_nonblocking_errno(errno))
-            break;
-        mirror_send_blocked(s, seen);
-        if (lx_block(s, 1, flags & MSG_DONTWAIT, spins) < 0)
-            return -1;
-    }
-    if (s->type == SOCK_STREAM && s->connected &&
-        (errno == ENOENT || errno == ENOTCONN || errno == ECONNRESET ||
-         errno == EPIPE)) {
-        /* The association is gone.  Linux reports a received ABORT once
-         * (ECONNRESET, from the socket error), then EPIPE. */
-        int err = 0;
-        size_t l = sizeof err;
-        if (stk_getopt(s->stk, STK_O_ERROR, &err, &l) == 0 && err == ECONNRESET) {
-            mirror_sync(s);
-            errno = ECONNRESET;
-            return -1;
-        }
-        goto epipe;
-    }
-    return -1;
-epipe:
-    if (!(flags & MSG_NOSIGNAL))
-        raise(SIGPIPE);
-    errno = EPIPE;
-    return -1;
 }
 
 static void put_cmsg(struct msghdr *msg, size_t *used, int type,
@@ -220,6 +70,17 @@ static void put_rcv_cmsgs(struct ssock *s, struct msghdr *msg,
         v.rcv_context = ri->context;
         v.rcv_assoc_id = (sctp_assoc_t)ri->assoc_id;
         put_cmsg(msg, &used, SCTP_RCVINFO, &v, sizeof v);
+    }
+    if (ri->nxt_valid && s->recvnxtinfo) {
+        struct sctp_nxtinfo v;
+        memset(&v, 0, sizeof v);
+        v.nxt_sid = ri->nxt_sid;
+        v.nxt_flags = (ri->nxt_flags & STK_F_UNORDERED ? SCTP_UNORDERED : 0) |
+                      (ri->nxt_flags & STK_F_NOTIFICATION ? SCTP_NOTIFICATION : 0);
+        v.nxt_ppid = ri->nxt_ppid;
+        v.nxt_length = ri->nxt_length;
+        v.nxt_assoc_id = (sctp_assoc_t)ri->nxt_assoc_id;
+        put_cmsg(msg, &used, SCTP_NXTINFO, &v, sizeof v);
     }
     msg->msg_controllen = used;
 }
@@ -272,6 +133,10 @@ static ssize_t translate_notif(struct ssock *s, struct msghdr *msg, size_t got,
 
 ssize_t lx_recvmsg(struct ssock *s, struct msghdr *msg, int flags)
 {
+    if (!umem_msghdr_ok(msg)) {
+        errno = EFAULT;
+        return -1;
+    }
     if (flags & MSG_OOB) {
         errno = EOPNOTSUPP;
         return -1;
@@ -340,15 +205,12 @@ ssize_t lx_recvmsg(struct ssock *s, struct msghdr *msg, int flags)
     return r;
 }
 
-ssize_t lx_send(struct ssock *s, const void *buf, size_t len, int flags)
-{
-    struct iovec iv = {(void *)buf, len};
-    struct msghdr m = {.msg_iov = &iv, .msg_iovlen = 1};
-    return lx_sendmsg(s, &m, flags);
-}
-
 ssize_t lx_recv(struct ssock *s, void *buf, size_t len, int flags)
 {
+    if (!umem_ok(buf, len)) {
+        errno = EFAULT;
+        return -1;
+    }
     struct iovec iv = {buf, len};
     struct msghdr m = {.msg_iov = &iv, .msg_iovlen = 1};
     return lx_recvmsg(s, &m, flags);

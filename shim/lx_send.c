@@ -1,0 +1,246 @@
+/* The send path, with the kernel's rules for what a send may ask: flag
+ * combinations, destinations, implicit association set-up, SCTP_SENDALL,
+ * and the errno of each refusal (see sctp_sendmsg(3), sctp_sendv(3)). */
+#include "lx_send.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "lx_addr.h"
+#include "lx_conn.h"
+#include "lx_msg.h"
+#include "sock.h"
+#include "user_mem.h"
+
+static size_t iov_len(const struct iovec *iov, size_t n)
+{
+    size_t t = 0;
+    for (size_t i = 0; i < n; i++)
+        t += iov[i].iov_len;
+    return t;
+}
+
+static ssize_t fail(int e)
+{
+    errno = e;
+    return -1;
+}
+
+/* Linux refuses outright a message larger than the whole send buffer. */
+static int too_big(struct ssock *s, size_t len)
+{
+    if (len <= 1024)
+        return 0; /* below any send buffer the stack accepts */
+    int sndbuf = 0;
+    size_t l = sizeof sndbuf;
+    return stk_getopt(s->stk, STK_O_SNDBUF, &sndbuf, &l) == 0 && sndbuf > 0 &&
+           len > (size_t)sndbuf;
+}
+
+/* One message to one place, blocking as the socket's mode says. */
+static ssize_t send_loop(struct ssock *s, const struct iovec *iov,
+                         size_t iovcnt, const struct sockaddr *to,
+                         struct stk_sndinfo *info, int flags)
+{
+    for (int spins = 0;; spins++) {
+        unsigned seen = __atomic_load_n(&s->m.upcalls, __ATOMIC_ACQUIRE);
+        ssize_t r = stk_sendv(s->stk, iov, (int)iovcnt, to, to ? 1 : 0, info);
+        if (r >= 0)
+            return r;
+        if (!stk_is_nonblocking_errno(errno))
+            return -1;
+        mirror_send_blocked(s, seen);
+        if (lx_block(s, 1, flags & MSG_DONTWAIT, spins) < 0)
+            return -1;
+    }
+}
+
+/* An association set up by this send: the peer's encapsulation port and
+ * any SCTP_INIT parameters apply to it alone, so the set-up is
+ * serialised with other implicit set-ups on the socket. */
+static ssize_t send_new(struct ssock *s, const struct iovec *iov,
+                        size_t iovcnt, struct lx_send_req *req, int flags)
+{
+    uint16_t udp;
+    if (lx_autobind(s) < 0 || lx_addr_remote_udp(req->dst, &udp) < 0)
+        return -1;
+    for (int spins = 0;; spins++) {
+        unsigned seen = __atomic_load_n(&s->m.upcalls, __ATOMIC_ACQUIRE);
+        struct stk_initmsg saved;
+        size_t l = sizeof saved;
+        pthread_mutex_lock(&s->lock);
+        if (req->have_init &&
+            (stk_getopt(s->stk, STK_O_INITMSG, &saved, &l) < 0 ||
+             stk_setopt(s->stk, STK_O_INITMSG, &req->init, sizeof req->init) < 0)) {
+            pthread_mutex_unlock(&s->lock);
+            return -1;
+        }
+        ssize_t r;
+        if (req->ndst > 1) {
+            /* usrsctp's send takes one address: set the association up
+             * with all of them, then send on it while the handshake runs. */
+            uint32_t id = 0;
+            r = stk_connectx(s->stk, req->dst, req->ndst, udp, &id);
+            if (r < 0 && errno == EINPROGRESS)
+                r = 0;
+            req->info.assoc_id = id;
+        } else {
+            stk_set_remote_udp_port(s->stk, udp);
+            r = stk_sendv(s->stk, iov, (int)iovcnt, req->dst, 1, &req->info);
+        }
+        int e = errno;
+        if (req->have_init)
+            stk_setopt(s->stk, STK_O_INITMSG, &saved, sizeof saved);
+        pthread_mutex_unlock(&s->lock);
+        if (r >= 0 && req->ndst > 1)
+            return send_loop(s, iov, iovcnt, NULL, &req->info, flags);
+        if (r >= 0)
+            return r;
+        if (!stk_is_nonblocking_errno(e))
+            return fail(e);
+        mirror_send_blocked(s, seen);
+        if (lx_block(s, 1, flags & MSG_DONTWAIT, spins) < 0)
+            return -1;
+    }
+}
+
+/* SCTP_SENDALL: a copy to every established association.  usrsctp's own
+ * SENDALL is capped at 1432 bytes and refuses while one is in flight, so
+ * the shim sends each copy itself. */
+static ssize_t send_all(struct ssock *s, const struct iovec *iov,
+                        size_t iovcnt, struct lx_send_req *req, int flags)
+{
+    uint32_t *ids;
+    int n = stk_assoc_list(s->stk, &ids);
+    if (n < 0)
+        return -1;
+    size_t len = iov_len(iov, iovcnt);
+    int sent = 0;
+    ssize_t r = 0;
+    for (int i = 0; i < n; i++) {
+        struct stk_status st = {.assoc_id = ids[i]};
+        size_t l = sizeof st;
+        if (stk_getopt(s->stk, STK_O_STATUS, &st, &l) < 0 ||
+            st.state != STK_S_ESTABLISHED)
+            continue; /* Linux skips associations still being set up */
+        struct stk_sndinfo one = req->info;
+        one.flags &= (uint16_t)~STK_F_SENDALL;
+        one.assoc_id = ids[i];
+        r = send_loop(s, iov, iovcnt, NULL, &one, flags);
+        if (r < 0)
+            break;
+        sent++;
+    }
+    free(ids);
+    if (r < 0)
+        return -1;
+    return sent && !(req->info.flags & (STK_F_EOF | STK_F_ABORT)) ? (ssize_t)len : 0;
+}
+
+static ssize_t epipe(int flags)
+{
+    if (!(flags & MSG_NOSIGNAL))
+        raise(SIGPIPE);
+    return fail(EPIPE);
+}
+
+/* The association of a one-to-one socket is gone.  Linux reports a
+ * received ABORT once (ECONNRESET, from the socket error), then EPIPE. */
+static ssize_t stream_gone(struct ssock *s, int flags)
+{
+    int err = 0;
+    size_t l = sizeof err;
+    if (stk_getopt(s->stk, STK_O_ERROR, &err, &l) == 0 && err == ECONNRESET) {
+        mirror_sync(s);
+        return fail(ECONNRESET);
+    }
+    return epipe(flags);
+}
+
+ssize_t lx_send_req(struct ssock *s, const struct iovec *iov, size_t iovcnt,
+                    struct lx_send_req *req, int flags)
+{
+    if (flags & MSG_OOB)
+        return fail(EOPNOTSUPP);
+    size_t len = iov_len(iov, iovcnt);
+    uint16_t f = req->info.flags;
+    lx_refresh_state(s);
+    if (s->type == SOCK_STREAM && s->listening)
+        return epipe(flags);
+    if (too_big(s, len))
+        return fail(EMSGSIZE);
+    if (s->type == SOCK_STREAM && (f & (STK_F_EOF | STK_F_ABORT)))
+        return fail(EINVAL); /* one-to-one sockets use shutdown/SO_LINGER */
+    if (!(f & (STK_F_EOF | STK_F_ABORT)) && len == 0)
+        return fail(EINVAL);
+    if ((f & STK_F_ADDR_OVER) && !req->dst)
+        return fail(EINVAL);
+    ssize_t r;
+    if (s->type == SOCK_STREAM) {
+        if (s->shut_wr)
+            return epipe(flags);
+        if (!s->connected)
+            return fail(ENOTCONN);
+        req->info.flags &= (uint16_t)~STK_F_SENDALL; /* ignored, as Linux does */
+        r = send_loop(s, iov, iovcnt, NULL, &req->info, flags);
+        if (r < 0 && s->connected &&
+            (errno == ENOENT || errno == ENOTCONN || errno == ECONNRESET ||
+             errno == EPIPE))
+            return stream_gone(s, flags);
+        return r;
+    }
+    if (f & STK_F_SENDALL)
+        return send_all(s, iov, iovcnt, req, flags);
+    if (!req->info.assoc_id) {
+        /* The first address names the association; a known one is sent
+         * to by id, which spares the look-up of the peer's port. */
+        if (!req->dst)
+            return fail(ENOENT);
+        uint32_t id;
+        if (stk_assoc_lookup(s->stk, req->dst, &id) < 0) {
+            if (f & (STK_F_EOF | STK_F_ABORT))
+                return fail(ENOENT); /* nothing to shut down or abort */
+            r = send_new(s, iov, iovcnt, req, flags);
+            goto sent;
+        }
+        req->info.assoc_id = id;
+    }
+    /* The association id wins over an address (sctp_sendx(3)); the
+     * address then only says which path, with SCTP_ADDR_OVER. */
+    r = send_loop(s, iov, iovcnt, (f & STK_F_ADDR_OVER) ? req->dst : NULL,
+                  &req->info, flags);
+sent:
+    if (r >= 0 && req->assoc_out)
+        *req->assoc_out = req->info.assoc_id;
+    if (r >= 0 && (f & STK_F_ABORT))
+        r = 0; /* Linux reports nothing sent: the reason went in the ABORT */
+    return r;
+}
+
+ssize_t lx_sendmsg(struct ssock *s, const struct msghdr *msg, int flags)
+{
+    if (!umem_msghdr_ok(msg))
+        return fail(EFAULT);
+    struct lx_send_req req;
+    lx_send_req_init(s, &req);
+    ssize_t r = -1;
+    if (lx_send_parse(s, msg, &req) == 0)
+        r = lx_send_req(s, msg->msg_iov, msg->msg_iovlen, &req, flags);
+    int e = errno;
+    lx_send_req_free(&req);
+    errno = e;
+    return r;
+}
+
+ssize_t lx_send(struct ssock *s, const void *buf, size_t len, int flags)
+{
+    if (!umem_ok(buf, len))
+        return fail(EFAULT);
+    struct iovec iv = {(void *)buf, len};
+    struct lx_send_req req;
+    lx_send_req_init(s, &req);
+    return lx_send_req(s, &iv, 1, &req, flags);
+}

@@ -1,0 +1,35 @@
+/* One send, as the kernel's sctp_sendmsg sees it: the message, what the
+ * program asked for it, and where it goes.  sendmsg and its relatives,
+ * and the exported sctp_sendx / sctp_sendmsgx / sctp_sendv, all fill one
+ * of these. */
+#ifndef SCTPSHIM_LX_SEND_H
+#define SCTPSHIM_LX_SEND_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "stack.h"
+
+struct ssock;
+
+struct lx_send_req {
+    struct stk_sndinfo info;
+    const void *dst;       /* packed sockaddr_in/in6 list, or NULL */
+    int dst_bytes, ndst;
+    void *dst_buf;         /* owned copy, when built from SCTP_DSTADDRV* */
+    int have_init;         /* an SCTP_INIT cmsg for a new association */
+    struct stk_initmsg init;
+    uint32_t *assoc_out;   /* gets the association used (sctp_sendv) */
+};
+
+/* Starts a request with the socket's default send parameters. */
+void lx_send_req_init(struct ssock *s, struct lx_send_req *req);
+void lx_send_req_free(struct lx_send_req *req);
+/* Takes msg_name and the SCTP control messages: 0, or -1/errno. */
+int lx_send_parse(struct ssock *s, const struct msghdr *msg,
+                  struct lx_send_req *req);
+ssize_t lx_send_req(struct ssock *s, const struct iovec *iov, size_t iovcnt,
+                    struct lx_send_req *req, int flags);
+
+#endif
