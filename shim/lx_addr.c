@@ -120,3 +120,17 @@ int lx_addr_remote_udp(const struct sockaddr *sa, uint16_t *udp_port)
     *udp_port = htons(u);
     return 0;
 }
+
+int lx_addr_reachable(const struct sockaddr *sa)
+{
+    if (is_local(sa))
+        return 1;
+    /* A UDP connect asks the kernel's routing table and sends nothing. */
+    int fd = real.socket(sa->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return 1; /* cannot tell: let the stack try */
+    int r = real.connect(fd, sa, lx_addr_len(sa));
+    int e = errno;
+    real.close(fd);
+    return r == 0 || (e != ENETUNREACH && e != EHOSTUNREACH);
+}

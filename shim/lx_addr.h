@@ -23,4 +23,7 @@ void lx_addr_out(const struct ssock *s, const struct sockaddr *in,
  * ECONNREFUSED when no process has the port), the well-known one else. */
 int lx_addr_remote_udp(const struct sockaddr *sa, uint16_t *udp_port);
 
+/* Whether the kernel has a route to sa (always true for local ones). */
+int lx_addr_reachable(const struct sockaddr *sa);
+
 #endif

@@ -64,6 +64,14 @@ static ssize_t send_loop(struct ssock *s, const struct iovec *iov,
 static ssize_t send_new(struct ssock *s, const struct iovec *iov,
                         size_t iovcnt, struct lx_send_req *req, int flags)
 {
+    int reachable = 0;
+    for (int off = 0; off < req->dst_bytes && !reachable;) {
+        const struct sockaddr *sa = (const void *)((const char *)req->dst + off);
+        reachable = lx_addr_reachable(sa);
+        off += (int)lx_addr_len(sa);
+    }
+    if (!reachable)
+        return fail(EHOSTUNREACH); /* no route to any of its addresses */
     uint16_t udp;
     if (lx_autobind(s) < 0 || lx_addr_remote_udp(req->dst, &udp) < 0)
         return -1;
@@ -153,7 +161,9 @@ static ssize_t stream_gone(struct ssock *s, int flags)
 {
     int err = 0;
     size_t l = sizeof err;
-    if (stk_getopt(s->stk, STK_O_ERROR, &err, &l) == 0 && err == ECONNRESET) {
+    if (!s->reset_told && stk_getopt(s->stk, STK_O_ERROR, &err, &l) == 0 &&
+        err == ECONNRESET) {
+        s->reset_told = 1;
         mirror_sync(s);
         return fail(ECONNRESET);
     }

@@ -42,6 +42,7 @@ struct ssock {
     int connecting;
     int shut_wr;
     int eof;
+    int reset_told;        /* ECONNRESET was reported for a received ABORT */
     int orphaned;          /* inherited by a fork child: unusable here */
     uint16_t claimed_port; /* host order, 0 when none */
     struct sockaddr_storage bound; /* as bound, for getsockname */
