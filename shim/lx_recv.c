@@ -24,39 +24,47 @@ static size_t iov_len(const struct iovec *iov, size_t n)
     return t;
 }
 
+/* As the kernel's put_cmsg: what does not fit is cut short and flagged
+ * MSG_CTRUNC, never dropped whole. */
 static void put_cmsg(struct msghdr *msg, size_t *used, int type,
                      const void *data, size_t len)
 {
-    size_t need = CMSG_SPACE(len);
-    if (!msg->msg_control || *used + CMSG_LEN(len) > msg->msg_controllen) {
+    size_t room = msg->msg_control ? msg->msg_controllen - *used : 0;
+    size_t cmlen = CMSG_LEN(len);
+    if (room < sizeof(struct cmsghdr)) {
         msg->msg_flags |= MSG_CTRUNC;
         return;
     }
-    struct cmsghdr *c = (struct cmsghdr *)((char *)msg->msg_control + *used);
-    c->cmsg_level = IPPROTO_SCTP;
-    c->cmsg_type = type;
-    c->cmsg_len = CMSG_LEN(len);
-    memcpy(CMSG_DATA(c), data, len);
-    *used += need < msg->msg_controllen - *used ? need
-                                                : msg->msg_controllen - *used;
+    if (room < cmlen) {
+        msg->msg_flags |= MSG_CTRUNC;
+        cmlen = room;
+    }
+    struct cmsghdr h = {.cmsg_len = cmlen, .cmsg_level = IPPROTO_SCTP,
+                        .cmsg_type = type};
+    char *at = (char *)msg->msg_control + *used;
+    memcpy(at, &h, sizeof h);
+    memcpy(at + CMSG_LEN(0), data, cmlen - CMSG_LEN(0));
+    *used += CMSG_SPACE(len) < room ? CMSG_SPACE(len) : room;
 }
 
+/* In the kernel's order (sctp_recvmsg): SCTP_NXTINFO, SCTP_RCVINFO, then
+ * SCTP_SNDRCV.  The order matters to callers with a short control
+ * buffer: Debian's libsctp sctp_recvv passes 64 bytes, room for the
+ * first whole and the second cut short. */
 static void put_rcv_cmsgs(struct ssock *s, struct msghdr *msg,
                           const struct stk_rcvinfo *ri)
 {
     size_t used = 0;
-    if (ri->valid && (s->events & (1u << STK_N_DATA_IO))) {
-        struct sctp_sndrcvinfo v;
+    if (ri->nxt_valid && s->recvnxtinfo) {
+        struct sctp_nxtinfo v;
         memset(&v, 0, sizeof v);
-        v.sinfo_stream = ri->sid;
-        v.sinfo_ssn = ri->ssn;
-        v.sinfo_flags = stk_flags_to_lx(ri->flags);
-        v.sinfo_ppid = ri->ppid;
-        v.sinfo_context = ri->context;
-        v.sinfo_tsn = ri->tsn;
-        v.sinfo_cumtsn = ri->cumtsn;
-        v.sinfo_assoc_id = (sctp_assoc_t)ri->assoc_id;
-        put_cmsg(msg, &used, SCTP_SNDRCV, &v, sizeof v);
+        v.nxt_sid = ri->nxt_sid;
+        v.nxt_flags = (ri->nxt_flags & STK_F_UNORDERED ? SCTP_UNORDERED : 0) |
+                      (ri->nxt_flags & STK_F_NOTIFICATION ? SCTP_NOTIFICATION : 0);
+        v.nxt_ppid = ri->nxt_ppid;
+        v.nxt_length = ri->nxt_length;
+        v.nxt_assoc_id = (sctp_assoc_t)ri->nxt_assoc_id;
+        put_cmsg(msg, &used, SCTP_NXTINFO, &v, sizeof v);
     }
     if (ri->valid && s->recvrcvinfo) {
         struct sctp_rcvinfo v;
@@ -71,16 +79,18 @@ static void put_rcv_cmsgs(struct ssock *s, struct msghdr *msg,
         v.rcv_assoc_id = (sctp_assoc_t)ri->assoc_id;
         put_cmsg(msg, &used, SCTP_RCVINFO, &v, sizeof v);
     }
-    if (ri->nxt_valid && s->recvnxtinfo) {
-        struct sctp_nxtinfo v;
+    if (ri->valid && (s->events & (1u << STK_N_DATA_IO))) {
+        struct sctp_sndrcvinfo v;
         memset(&v, 0, sizeof v);
-        v.nxt_sid = ri->nxt_sid;
-        v.nxt_flags = (ri->nxt_flags & STK_F_UNORDERED ? SCTP_UNORDERED : 0) |
-                      (ri->nxt_flags & STK_F_NOTIFICATION ? SCTP_NOTIFICATION : 0);
-        v.nxt_ppid = ri->nxt_ppid;
-        v.nxt_length = ri->nxt_length;
-        v.nxt_assoc_id = (sctp_assoc_t)ri->nxt_assoc_id;
-        put_cmsg(msg, &used, SCTP_NXTINFO, &v, sizeof v);
+        v.sinfo_stream = ri->sid;
+        v.sinfo_ssn = ri->ssn;
+        v.sinfo_flags = stk_flags_to_lx(ri->flags);
+        v.sinfo_ppid = ri->ppid;
+        v.sinfo_context = ri->context;
+        v.sinfo_tsn = ri->tsn;
+        v.sinfo_cumtsn = ri->cumtsn;
+        v.sinfo_assoc_id = (sctp_assoc_t)ri->assoc_id;
+        put_cmsg(msg, &used, SCTP_SNDRCV, &v, sizeof v);
     }
     msg->msg_controllen = used;
 }

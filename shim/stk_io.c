@@ -50,6 +50,9 @@ ssize_t stk_sendv(struct stk_sock *s, const struct iovec *iov, int iovcnt,
         }
         buf = tmp;
     }
+    static const char none;
+    if (!buf)
+        buf = (void *)&none; /* usrsctp refuses a NULL buffer even empty */
     ssize_t r = usr.usrsctp_sendv(s->so, buf, len, (struct sockaddr *)to,
                                   tocnt, &spa, sizeof spa, SCTP_SENDV_SPA, 0);
     free(tmp);
