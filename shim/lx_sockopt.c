@@ -416,6 +416,38 @@ static int get_status(struct ssock *s, void *val, socklen_t *len)
     return 0;
 }
 
+/* Linux answers both for one-to-many sockets only (EINVAL otherwise). */
+static int get_assoc_ids(struct ssock *s, int name, void *val, socklen_t *len)
+{
+    if (s->type != SOCK_SEQPACKET || !val || !len)
+        return inval();
+    uint32_t *ids;
+    int n = stk_assoc_list(s->stk, &ids);
+    if (n < 0)
+        return -1;
+    int r;
+    if (name == SCTP_GET_ASSOC_NUMBER) {
+        r = *len < sizeof(uint32_t) ? inval() : 0;
+        if (!r) {
+            uint32_t v = (uint32_t)n;
+            memcpy(val, &v, sizeof v);
+            *len = sizeof v;
+        }
+    } else {
+        size_t need = sizeof(struct sctp_assoc_ids) + (size_t)n * sizeof(sctp_assoc_t);
+        r = *len < need ? inval() : 0;
+        if (!r) {
+            struct sctp_assoc_ids *out = val;
+            out->gaids_number_of_ids = (uint32_t)n;
+            for (int i = 0; i < n; i++)
+                out->gaids_assoc_id[i] = (sctp_assoc_t)ids[i];
+            *len = (socklen_t)need;
+        }
+    }
+    free(ids);
+    return r;
+}
+
 static int get_sctp_level(struct ssock *s, int name, void *val, socklen_t *len)
 {
     switch (name) {
@@ -492,6 +524,9 @@ static int get_sctp_level(struct ssock *s, int name, void *val, socklen_t *len)
         return put_int(val, len, s->v4mapped);
     case SCTP_STATUS:
         return get_status(s, val, len);
+    case SCTP_GET_ASSOC_NUMBER:
+    case SCTP_GET_ASSOC_ID_LIST:
+        return get_assoc_ids(s, name, val, len);
     case SCTP_DEFAULT_SEND_PARAM: {
         struct sctp_sndrcvinfo sr;
         if (!val || !len || *len < sizeof sr)

@@ -284,6 +284,20 @@ TEST(sendall_any_size)
         CHECK_EQ(send(cli[i], "hi", 2, 0), 2);
         CHECK_EQ(sctp_recvmsg(srv, buf, sizeof buf, NULL, NULL, NULL, NULL), 2);
     }
+    uint32_t count = 0;
+    socklen_t cl = sizeof count;
+    CHECK_EQ(getsockopt(srv, SOL_SCTP, SCTP_GET_ASSOC_NUMBER, &count, &cl), 0);
+    CHECK_EQ(count, N);
+    union {
+        struct sctp_assoc_ids ids;
+        char b[sizeof(struct sctp_assoc_ids) + 8 * sizeof(sctp_assoc_t)];
+    } list;
+    cl = sizeof list;
+    CHECK_EQ(getsockopt(srv, SOL_SCTP, SCTP_GET_ASSOC_ID_LIST, &list, &cl), 0);
+    CHECK_EQ(list.ids.gaids_number_of_ids, N);
+    CHECK(list.ids.gaids_assoc_id[0] != list.ids.gaids_assoc_id[1] &&
+          list.ids.gaids_assoc_id[1] != list.ids.gaids_assoc_id[2] &&
+          list.ids.gaids_assoc_id[0] != list.ids.gaids_assoc_id[2]);
     static char msg[LEN];
     for (int i = 0; i < LEN; i++)
         msg[i] = (char)(i * 7 + 3);
