@@ -101,20 +101,6 @@ static ssize_t pass_on(int fd, const struct iovec *iov, int iovcnt,
     return real.sendmsg(fd, &m, flags);
 }
 
-static void take_sndrcv(struct lx_send_req *req, const struct sctp_sndrcvinfo *v)
-{
-    memset(&req->info, 0, sizeof req->info);
-    req->info.sid = v->sinfo_stream;
-    req->info.flags = lx_flags_to_stk(v->sinfo_flags);
-    req->info.ppid = v->sinfo_ppid;
-    req->info.context = v->sinfo_context;
-    req->info.assoc_id = (uint32_t)v->sinfo_assoc_id;
-    req->info.pr_policy = lx_pr_to_stk(v->sinfo_flags);
-    req->info.pr_value = v->sinfo_timetolive;
-    if (req->info.pr_policy == STK_PR_NONE && v->sinfo_timetolive)
-        req->info.pr_policy = STK_PR_TTL;
-}
-
 /* The checks a kernel makes of sinfo_flags, then the send itself. */
 static ssize_t sendx_common(struct ssock *s, const void *msg, size_t len,
                             const struct sockaddr *addrs, int addrcnt,
@@ -127,13 +113,11 @@ static ssize_t sendx_common(struct ssock *s, const void *msg, size_t len,
         return -1;
     }
     if (sinfo) {
-        if (sinfo->sinfo_flags & ~(SCTP_UNORDERED | SCTP_ADDR_OVER | SCTP_SACK_IMMEDIATELY |
-                                   SCTP_SENDALL | SCTP_PR_SCTP_MASK | SCTP_ABORT |
-                                   SCTP_EOF)) {
+        if (!lx_send_flags_ok(sinfo->sinfo_flags)) {
             errno = EINVAL;
             return -1;
         }
-        take_sndrcv(&req, sinfo);
+        lx_send_take_sndrcv(&req, sinfo);
     }
     if (take_addrs(s, &req, addrs, addrcnt) < 0)
         return -1;
@@ -218,20 +202,11 @@ static int take_sendv_info(struct lx_send_req *req, void *info,
     }
     }
     if (snd) {
-        if (snd->snd_flags & ~(SCTP_UNORDERED | SCTP_ADDR_OVER | SCTP_SACK_IMMEDIATELY |
-                               SCTP_SENDALL | SCTP_PR_SCTP_MASK | SCTP_ABORT | SCTP_EOF)) {
+        if (!lx_send_flags_ok(snd->snd_flags)) {
             errno = EINVAL;
             return -1;
         }
-        uint32_t ttl = req->info.pr_value;
-        memset(&req->info, 0, sizeof req->info);
-        req->info.sid = snd->snd_sid;
-        req->info.flags = lx_flags_to_stk(snd->snd_flags);
-        req->info.ppid = snd->snd_ppid;
-        req->info.context = snd->snd_context;
-        req->info.assoc_id = (uint32_t)snd->snd_assoc_id;
-        req->info.pr_policy = lx_pr_to_stk(snd->snd_flags);
-        req->info.pr_value = ttl;
+        lx_send_take_sndinfo(req, snd);
         /* RFC 6458 5.3.4: the id of a new association comes back here. */
         req->assoc_out = (uint32_t *)&((struct sctp_sndinfo *)snd)->snd_assoc_id;
     }

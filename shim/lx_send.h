@@ -23,12 +23,21 @@ struct lx_send_req {
     uint32_t *assoc_out;   /* gets the association used (sctp_sendv) */
 };
 
+struct sctp_sndrcvinfo;
+struct sctp_sndinfo;
+
 /* Starts a request with the socket's default send parameters. */
 void lx_send_req_init(struct ssock *s, struct lx_send_req *req);
 void lx_send_req_free(struct lx_send_req *req);
 /* Takes msg_name and the SCTP control messages: 0, or -1/errno. */
 int lx_send_parse(struct ssock *s, const struct msghdr *msg,
                   struct lx_send_req *req);
+/* Whether a Linux sender's sinfo_flags / snd_flags are all known. */
+int lx_send_flags_ok(unsigned flags);
+/* A message's own send parameters replace the socket's defaults
+ * (sctp_sndinfo keeps the default lifetime, as Linux does). */
+void lx_send_take_sndrcv(struct lx_send_req *req, const struct sctp_sndrcvinfo *v);
+void lx_send_take_sndinfo(struct lx_send_req *req, const struct sctp_sndinfo *v);
 ssize_t lx_send_req(struct ssock *s, const struct iovec *iov, size_t iovcnt,
                     struct lx_send_req *req, int flags);
 

@@ -35,9 +35,15 @@ static int inval(void)
     return -1;
 }
 
-static void take_sndrcv(struct lx_send_req *req, const struct sctp_sndrcvinfo *v)
+int lx_send_flags_ok(unsigned flags)
+{
+    return !(flags & ~(unsigned)LX_SEND_FLAGS);
+}
+
+void lx_send_take_sndrcv(struct lx_send_req *req, const struct sctp_sndrcvinfo *v)
 {
     struct stk_sndinfo *i = &req->info;
+    memset(i, 0, sizeof *i);
     i->sid = v->sinfo_stream;
     i->flags = lx_flags_to_stk(v->sinfo_flags);
     i->ppid = v->sinfo_ppid;
@@ -50,15 +56,18 @@ static void take_sndrcv(struct lx_send_req *req, const struct sctp_sndrcvinfo *v
         i->pr_policy = STK_PR_TTL;
 }
 
-static void take_sndinfo(struct lx_send_req *req, const struct sctp_sndinfo *v)
+void lx_send_take_sndinfo(struct lx_send_req *req, const struct sctp_sndinfo *v)
 {
     struct stk_sndinfo *i = &req->info;
+    uint32_t ttl = i->pr_value;
+    memset(i, 0, sizeof *i);
     i->sid = v->snd_sid;
     i->flags = lx_flags_to_stk(v->snd_flags);
     i->ppid = v->snd_ppid;
     i->context = v->snd_context;
     i->assoc_id = (uint32_t)v->snd_assoc_id;
     i->pr_policy = lx_pr_to_stk(v->snd_flags);
+    i->pr_value = ttl;
 }
 
 /* SCTP_DSTADDRV4/V6 add peer addresses for a new association, each on
@@ -102,7 +111,7 @@ int lx_send_parse(struct ssock *s, const struct msghdr *msg,
     }
     if (!msg->msg_controllen)
         return 0;
-    int have_snd = 0, have_pr = 0;
+    int have_pr = 0;
     const char *base = msg->msg_control;
     size_t off = 0;
     while (off + sizeof(struct cmsghdr) <= msg->msg_controllen) {
@@ -120,12 +129,9 @@ int lx_send_parse(struct ssock *s, const struct msghdr *msg,
             if (dlen != sizeof v)
                 return inval();
             memcpy(&v, d, sizeof v);
-            if (v.sinfo_flags & ~LX_SEND_FLAGS)
+            if (!lx_send_flags_ok(v.sinfo_flags))
                 return inval();
-            if (!have_snd) /* fields the message does not name are zero */
-                memset(&req->info, 0, sizeof req->info);
-            take_sndrcv(req, &v);
-            have_snd = 1;
+            lx_send_take_sndrcv(req, &v);
             break;
         }
         case SCTP_SNDINFO: {
@@ -133,15 +139,14 @@ int lx_send_parse(struct ssock *s, const struct msghdr *msg,
             if (dlen != sizeof v)
                 return inval();
             memcpy(&v, d, sizeof v);
-            if (v.snd_flags & ~LX_SEND_FLAGS)
+            if (!lx_send_flags_ok(v.snd_flags))
                 return inval();
-            uint32_t ttl = req->info.pr_value;
-            if (!have_snd)
-                memset(&req->info, 0, sizeof req->info);
-            take_sndinfo(req, &v);
-            if (!have_pr)
-                req->info.pr_value = ttl;
-            have_snd = 1;
+            uint32_t pr_value = req->info.pr_value, pr_policy = req->info.pr_policy;
+            lx_send_take_sndinfo(req, &v);
+            if (have_pr) { /* an SCTP_PRINFO before it still holds */
+                req->info.pr_value = pr_value;
+                req->info.pr_policy = (uint16_t)pr_policy;
+            }
             break;
         }
         case SCTP_PRINFO: {
