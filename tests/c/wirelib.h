@@ -120,6 +120,41 @@ static inline void w_subscribe(int s, int type)
     CHECK_EQ(setsockopt(s, SOL_SCTP, SCTP_EVENT, &e, sizeof e), 0);
 }
 
+/* Short retransmission timeouts, and patience enough to outlive a
+ * filter that drops packets for a few seconds: retransmissions come
+ * quickly, and the association survives them. */
+static inline void w_fast_rtx(int s)
+{
+    struct sctp_rtoinfo rto = {.srto_initial = 300, .srto_max = 500,
+                               .srto_min = 200};
+    CHECK_EQ(setsockopt(s, SOL_SCTP, SCTP_RTOINFO, &rto, sizeof rto), 0);
+    struct sctp_assocparams ap = {.sasoc_asocmaxrxt = 100};
+    CHECK_EQ(setsockopt(s, SOL_SCTP, SCTP_ASSOCINFO, &ap, sizeof ap), 0);
+}
+
+/* Sets up an association from cli to the server at to with a first
+ * message on stream 0 (PPID 0) and returns the client's association id;
+ * *srv_id gets the server's.  Both must have ASSOC_CHANGE subscribed. */
+static inline sctp_assoc_t w_associate(int cli, int srv,
+                                       const struct sockaddr_in *to,
+                                       const char *first, sctp_assoc_t *srv_id)
+{
+    struct w_msg *m = malloc(sizeof *m);
+    CHECK(m != NULL);
+    CHECK_EQ(sctp_sendmsg(cli, first, strlen(first), (struct sockaddr *)to,
+                          sizeof *to, 0, 0, 0, 0, 0),
+             (ssize_t)strlen(first));
+    union sctp_notification *n = w_expect_notif(cli, m, SCTP_ASSOC_CHANGE, 5000);
+    CHECK_EQ(n->sn_assoc_change.sac_state, SCTP_COMM_UP);
+    sctp_assoc_t id = n->sn_assoc_change.sac_assoc_id;
+    n = w_expect_notif(srv, m, SCTP_ASSOC_CHANGE, 5000);
+    CHECK_EQ(n->sn_assoc_change.sac_state, SCTP_COMM_UP);
+    *srv_id = n->sn_assoc_change.sac_assoc_id;
+    w_expect_data(srv, m, first, 0, 0, 5000);
+    free(m);
+    return id;
+}
+
 /* Runs an iptables command in this (private) network namespace. */
 static inline void w_iptables(const char *args)
 {
