@@ -45,10 +45,19 @@ static int inval(void)
  * event, and "data io" is the shim's own business. */
 static int set_event(struct ssock *s, int neutral, int on)
 {
+    const uint32_t failed = 1u << STK_N_SEND_FAILED | 1u << STK_N_SEND_FAILED_EVENT;
     if (neutral != STK_N_DATA_IO) {
-        int stack_type = neutral == STK_N_SEND_FAILED ? STK_N_SEND_FAILED_EVENT
-                                                      : neutral;
-        uint32_t ev[3] = {0, (uint32_t)stack_type, (uint32_t)!!on};
+        int stack_type = neutral;
+        int stack_on = !!on;
+        if (neutral == STK_N_SEND_FAILED || neutral == STK_N_SEND_FAILED_EVENT) {
+            /* One stack event serves both forms: it stays on while the
+             * program wants either (lx_notif_pick_form picks the form). */
+            uint32_t want = on ? s->events | 1u << neutral
+                               : s->events & ~(1u << neutral);
+            stack_type = STK_N_SEND_FAILED_EVENT;
+            stack_on = (want & failed) != 0;
+        }
+        uint32_t ev[3] = {0, (uint32_t)stack_type, (uint32_t)stack_on};
         if (stk_setopt(s->stk, STK_O_EVENT, ev, sizeof ev) < 0) {
             SHIM_LOG("event %d: not available from usrsctp", neutral);
             return -1;

@@ -93,10 +93,24 @@ enum stk_paddr_state {
     STK_ADDR_CONFIRMED
 };
 
+/* Notification details whose values differ between the two ABIs, in
+ * neutral form: sn_flags of a send failure (struct stk_notif flags), of
+ * the reset and stream change events (a bit set), and the indications of
+ * the partial delivery and authentication events (value / value3). */
+enum stk_ssf_flag { STK_SSF_UNSENT = 1, STK_SSF_SENT };
+enum stk_reset_flag {
+    STK_RF_INCOMING = 1 << 0,
+    STK_RF_OUTGOING = 1 << 1,
+    STK_RF_DENIED = 1 << 2,
+    STK_RF_FAILED = 1 << 3,
+};
+enum stk_pdapi_ind { STK_PDAPI_ABORTED = 1 };
+enum stk_auth_ind { STK_AUTH_NEW_KEY = 1, STK_AUTH_NO_AUTH, STK_AUTH_FREE_KEY };
+
 /* A decoded notification; which fields are meaningful depends on type. */
 struct stk_notif {
     int type;
-    uint16_t flags;
+    uint16_t flags;  /* neutral: enum stk_ssf_flag / stk_reset_flag */
     uint32_t assoc_id;
     uint16_t state;  /* assoc / peer address state */
     uint16_t error;  /* sac_error, spc_error, sre_error, ssf_error */

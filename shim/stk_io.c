@@ -131,7 +131,7 @@ int stk_decode_notif(const void *buf, size_t len, struct stk_notif *n)
     if (len < sizeof u->sn_header)
         return -1;
     n->type = usr_notif_to_stk(u->sn_header.sn_type);
-    n->flags = u->sn_header.sn_flags;
+    n->flags = usr_notif_flags_to_stk(n->type, u->sn_header.sn_flags);
     size_t hdr;
     switch (u->sn_header.sn_type) {
     case SCTP_ASSOC_CHANGE:
@@ -172,14 +172,14 @@ int stk_decode_notif(const void *buf, size_t len, struct stk_notif *n)
         break;
     case SCTP_PARTIAL_DELIVERY_EVENT:
         n->assoc_id = u->sn_pdapi_event.pdapi_assoc_id;
-        n->value = u->sn_pdapi_event.pdapi_indication;
+        n->value = usr_pdapi_ind_to_stk(u->sn_pdapi_event.pdapi_indication);
         n->value2 = u->sn_pdapi_event.pdapi_stream;
         n->value3 = u->sn_pdapi_event.pdapi_seq;
         break;
     case SCTP_AUTHENTICATION_EVENT:
         n->assoc_id = u->sn_auth_event.auth_assoc_id;
         n->value = u->sn_auth_event.auth_keynumber;
-        n->value3 = u->sn_auth_event.auth_indication;
+        n->value3 = usr_auth_ind_to_stk(u->sn_auth_event.auth_indication);
         break;
     case SCTP_SENDER_DRY_EVENT:
         n->assoc_id = u->sn_sender_dry_event.sender_dry_assoc_id;
