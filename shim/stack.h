@@ -96,16 +96,22 @@ enum stk_paddr_state {
 /* Notification details whose values differ between the two ABIs, in
  * neutral form: sn_flags of a send failure (struct stk_notif flags), of
  * the reset and stream change events (a bit set), and the indications of
- * the partial delivery and authentication events (value / value3). */
-enum stk_ssf_flag { STK_SSF_UNSENT = 1, STK_SSF_SENT };
+ * the partial delivery and authentication events (value / value3).
+ * (Values unlike either ABI's, so that a value passed through untranslated
+ * shows in the tests.) */
+enum stk_ssf_flag { STK_SSF_UNSENT = 0x10, STK_SSF_SENT = 0x20 };
 enum stk_reset_flag {
-    STK_RF_INCOMING = 1 << 0,
-    STK_RF_OUTGOING = 1 << 1,
-    STK_RF_DENIED = 1 << 2,
-    STK_RF_FAILED = 1 << 3,
+    STK_RF_INCOMING = 1 << 8,
+    STK_RF_OUTGOING = 1 << 9,
+    STK_RF_DENIED = 1 << 10,
+    STK_RF_FAILED = 1 << 11,
 };
-enum stk_pdapi_ind { STK_PDAPI_ABORTED = 1 };
-enum stk_auth_ind { STK_AUTH_NEW_KEY = 1, STK_AUTH_NO_AUTH, STK_AUTH_FREE_KEY };
+enum stk_pdapi_ind { STK_PDAPI_ABORTED = 0x10 };
+enum stk_auth_ind {
+    STK_AUTH_NEW_KEY = 0x10,
+    STK_AUTH_NO_AUTH = 0x20,
+    STK_AUTH_FREE_KEY = 0x30,
+};
 
 /* A decoded notification; which fields are meaningful depends on type. */
 struct stk_notif {
