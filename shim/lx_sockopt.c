@@ -265,6 +265,14 @@ static int set_sctp_level(struct ssock *s, int name, const void *val,
             return unsupported("setsockopt SCTP_EVENT", SOL_SCTP, ev.se_type);
         return 0;
     }
+    case SCTP_ADAPTATION_LAYER: {
+        struct sctp_setadaptation a;
+        if (!val || len < sizeof a)
+            return inval();
+        memcpy(&a, val, sizeof a);
+        uint32_t ind = a.ssb_adaptation_ind;
+        return stk_setopt(s->stk, STK_O_ADAPTATION, &ind, sizeof ind);
+    }
     case SCTP_RECVRCVINFO:
     case SCTP_RECVNXTINFO:
         if (int_val(val, len, &v) < 0)
@@ -485,6 +493,19 @@ static int get_sctp_level(struct ssock *s, int name, void *val, socklen_t *len)
         ev.se_on = (s->events >> n) & 1;
         memcpy(val, &ev, sizeof ev);
         *len = sizeof ev;
+        return 0;
+    }
+    case SCTP_ADAPTATION_LAYER: {
+        struct sctp_setadaptation a;
+        uint32_t ind = 0;
+        size_t l = sizeof ind;
+        if (!val || !len || *len < sizeof a)
+            return inval();
+        if (stk_getopt(s->stk, STK_O_ADAPTATION, &ind, &l) < 0)
+            return -1;
+        a.ssb_adaptation_ind = ind;
+        memcpy(val, &a, sizeof a);
+        *len = sizeof a;
         return 0;
     }
     case SCTP_RECVRCVINFO:

@@ -147,6 +147,7 @@ enum stk_opt {
     STK_O_RTOINFO,     /* uint32 assoc, initial, max, min */
     STK_O_ASSOCINFO,   /* struct stk_assocparams */
     STK_O_REUSE_PORT,  /* int */
+    STK_O_ADAPTATION,  /* uint32: the adaptation layer indication to send */
 };
 
 struct stk_initmsg {
