@@ -1,5 +1,6 @@
 #include "lx_notif.h"
 
+#include <arpa/inet.h>
 #include <netinet/sctp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,20 @@ static void fill_sndrcv(struct sctp_sndrcvinfo *d, const struct stk_sndinfo *s)
     d->sinfo_context = s->context;
     d->sinfo_assoc_id = (sctp_assoc_t)s->assoc_id;
 }
+
+void lx_notif_pick_form(struct stk_notif *n, uint32_t subscribed)
+{
+    /* The shim subscribes the stack to the new form for both; Linux sends
+     * the new form when it is subscribed, else the old one. */
+    if (n->type == STK_N_SEND_FAILED_EVENT &&
+        !(subscribed & (1u << STK_N_SEND_FAILED_EVENT)) &&
+        (subscribed & (1u << STK_N_SEND_FAILED)))
+        n->type = STK_N_SEND_FAILED;
+}
+
+/* Linux puts an error cause code into sac_error and sre_error as it is on
+ * the wire (a __be16 in the kernel); usrsctp in host order. */
+static uint16_t cause_as_linux(uint16_t cause) { return htons(cause); }
 
 size_t lx_notif_encode(const struct stk_notif *n, void *out, size_t cap)
 {
@@ -36,7 +51,14 @@ size_t lx_notif_encode(const struct stk_notif *n, void *out, size_t cap)
         u->sn_assoc_change.sac_inbound_streams = n->inbound_streams;
         u->sn_assoc_change.sac_assoc_id = (sctp_assoc_t)n->assoc_id;
         len = sizeof u->sn_assoc_change;
-        extra = n->data_len;
+        /* Linux appends only the peer's ABORT chunk, whose first cause is
+         * the error; usrsctp also lists the features of a new association,
+         * which Linux programs do not expect. */
+        if (n->state == STK_COMM_LOST || n->state == STK_CANT_STR_ASSOC) {
+            extra = n->data_len;
+            if (extra)
+                u->sn_assoc_change.sac_error = cause_as_linux(n->error);
+        }
         break;
     case STK_N_PEER_ADDR_CHANGE:
         memcpy(&u->sn_paddr_change.spc_aaddr, &n->addr, sizeof n->addr);
@@ -46,7 +68,7 @@ size_t lx_notif_encode(const struct stk_notif *n, void *out, size_t cap)
         len = sizeof u->sn_paddr_change;
         break;
     case STK_N_REMOTE_ERROR:
-        u->sn_remote_error.sre_error = n->error;
+        u->sn_remote_error.sre_error = cause_as_linux(n->error);
         u->sn_remote_error.sre_assoc_id = (sctp_assoc_t)n->assoc_id;
         len = sizeof u->sn_remote_error;
         extra = n->data_len;
@@ -81,7 +103,7 @@ size_t lx_notif_encode(const struct stk_notif *n, void *out, size_t cap)
         len = sizeof u->sn_adaptation_event;
         break;
     case STK_N_PARTIAL_DELIVERY_EVENT:
-        u->sn_pdapi_event.pdapi_indication = n->value;
+        u->sn_pdapi_event.pdapi_indication = stk_pdapi_ind_to_lx(n->value);
         u->sn_pdapi_event.pdapi_stream = n->value2;
         u->sn_pdapi_event.pdapi_seq = n->value3;
         u->sn_pdapi_event.pdapi_assoc_id = (sctp_assoc_t)n->assoc_id;
@@ -90,7 +112,7 @@ size_t lx_notif_encode(const struct stk_notif *n, void *out, size_t cap)
     case STK_N_AUTHENTICATION_EVENT:
         u->sn_authkey_event.auth_keynumber = (__u16)n->value;
         u->sn_authkey_event.auth_altkeynumber = (__u16)n->value2;
-        u->sn_authkey_event.auth_indication = n->value3;
+        u->sn_authkey_event.auth_indication = stk_auth_ind_to_lx(n->value3);
         u->sn_authkey_event.auth_assoc_id = (sctp_assoc_t)n->assoc_id;
         len = sizeof u->sn_authkey_event;
         break;
@@ -124,7 +146,7 @@ size_t lx_notif_encode(const struct stk_notif *n, void *out, size_t cap)
         memcpy(b.raw + len, n->data, extra);
     len += extra;
     u->sn_header.sn_type = (__u16)type;
-    u->sn_header.sn_flags = n->flags;
+    u->sn_header.sn_flags = stk_notif_flags_to_lx(n->type, n->flags);
     u->sn_header.sn_length = (__u32)len;
     memcpy(out, b.raw, len < cap ? len : cap);
     return len;

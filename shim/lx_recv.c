@@ -124,6 +124,7 @@ static ssize_t translate_notif(struct ssock *s, struct msghdr *msg, size_t got,
     struct stk_notif nt;
     if (stk_decode_notif(raw, n, &nt) < 0)
         return -1;
+    lx_notif_for_socket(s, &nt);
     size_t len = lx_notif_encode(&nt, out, sizeof out);
     if (!len)
         return -1;

@@ -45,10 +45,19 @@ static int inval(void)
  * event, and "data io" is the shim's own business. */
 static int set_event(struct ssock *s, int neutral, int on)
 {
+    const uint32_t failed = 1u << STK_N_SEND_FAILED | 1u << STK_N_SEND_FAILED_EVENT;
     if (neutral != STK_N_DATA_IO) {
-        int stack_type = neutral == STK_N_SEND_FAILED ? STK_N_SEND_FAILED_EVENT
-                                                      : neutral;
-        uint32_t ev[3] = {0, (uint32_t)stack_type, (uint32_t)!!on};
+        int stack_type = neutral;
+        int stack_on = !!on;
+        if (neutral == STK_N_SEND_FAILED || neutral == STK_N_SEND_FAILED_EVENT) {
+            /* One stack event serves both forms: it stays on while the
+             * program wants either (lx_notif_pick_form picks the form). */
+            uint32_t want = on ? s->events | 1u << neutral
+                               : s->events & ~(1u << neutral);
+            stack_type = STK_N_SEND_FAILED_EVENT;
+            stack_on = (want & failed) != 0;
+        }
+        uint32_t ev[3] = {0, (uint32_t)stack_type, (uint32_t)stack_on};
         if (stk_setopt(s->stk, STK_O_EVENT, ev, sizeof ev) < 0) {
             SHIM_LOG("event %d: not available from usrsctp", neutral);
             return -1;
@@ -255,6 +264,14 @@ static int set_sctp_level(struct ssock *s, int name, const void *val,
         if (set_event(s, n, ev.se_on) < 0)
             return unsupported("setsockopt SCTP_EVENT", SOL_SCTP, ev.se_type);
         return 0;
+    }
+    case SCTP_ADAPTATION_LAYER: {
+        struct sctp_setadaptation a;
+        if (!val || len < sizeof a)
+            return inval();
+        memcpy(&a, val, sizeof a);
+        uint32_t ind = a.ssb_adaptation_ind;
+        return stk_setopt(s->stk, STK_O_ADAPTATION, &ind, sizeof ind);
     }
     case SCTP_RECVRCVINFO:
     case SCTP_RECVNXTINFO:
@@ -514,6 +531,19 @@ static int get_sctp_level(struct ssock *s, int name, void *val, socklen_t *len)
         ev.se_on = (s->events >> n) & 1;
         memcpy(val, &ev, sizeof ev);
         *len = sizeof ev;
+        return 0;
+    }
+    case SCTP_ADAPTATION_LAYER: {
+        struct sctp_setadaptation a;
+        uint32_t ind = 0;
+        size_t l = sizeof ind;
+        if (!val || !len || *len < sizeof a)
+            return inval();
+        if (stk_getopt(s->stk, STK_O_ADAPTATION, &ind, &l) < 0)
+            return -1;
+        a.ssb_adaptation_ind = ind;
+        memcpy(val, &a, sizeof a);
+        *len = sizeof a;
         return 0;
     }
     case SCTP_RECVRCVINFO:

@@ -66,6 +66,58 @@ static const struct xlate_pair conn_states[] = {
     {STK_S_SHUTDOWN_ACK_SENT, SCTP_SHUTDOWN_ACK_SENT},
 };
 
+static const struct xlate_pair ssf_flags[] = {
+    {STK_SSF_UNSENT, SCTP_DATA_UNSENT},
+    {STK_SSF_SENT, SCTP_DATA_SENT},
+};
+
+/* Stream reset; the association reset and stream change events use the
+ * same DENIED and FAILED values. */
+static const struct xlate_pair reset_flags[] = {
+    {STK_RF_INCOMING, SCTP_STREAM_RESET_INCOMING_SSN},
+    {STK_RF_OUTGOING, SCTP_STREAM_RESET_OUTGOING_SSN},
+    {STK_RF_DENIED, SCTP_STREAM_RESET_DENIED},
+    {STK_RF_FAILED, SCTP_STREAM_RESET_FAILED},
+};
+
+static const struct xlate_pair pdapi_inds[] = {
+    {STK_PDAPI_ABORTED, SCTP_PARTIAL_DELIVERY_ABORTED},
+};
+
+static const struct xlate_pair auth_inds[] = {
+    {STK_AUTH_NEW_KEY, SCTP_AUTH_NEW_KEY},
+    {STK_AUTH_NO_AUTH, SCTP_AUTH_NO_AUTH},
+    {STK_AUTH_FREE_KEY, SCTP_AUTH_FREE_KEY},
+};
+
+uint16_t stk_notif_flags_to_lx(int neutral_type, uint16_t f)
+{
+    switch (neutral_type) {
+    case STK_N_SEND_FAILED:
+    case STK_N_SEND_FAILED_EVENT:
+        /* Unknown: "sent", the answer that promises nothing. */
+        return (uint16_t)xlate_to_abi(ssf_flags, XLATE_LEN(ssf_flags), f,
+                                      SCTP_DATA_SENT);
+    case STK_N_STREAM_RESET_EVENT:
+    case STK_N_ASSOC_RESET_EVENT:
+    case STK_N_STREAM_CHANGE_EVENT:
+        return (uint16_t)xlate_bits_to_abi(reset_flags, XLATE_LEN(reset_flags), f);
+    }
+    return 0;
+}
+
+uint32_t stk_pdapi_ind_to_lx(uint32_t v)
+{
+    return (uint32_t)xlate_to_abi(pdapi_inds, XLATE_LEN(pdapi_inds), (int)v,
+                                  SCTP_PARTIAL_DELIVERY_ABORTED);
+}
+
+uint32_t stk_auth_ind_to_lx(uint32_t v)
+{
+    return (uint32_t)xlate_to_abi(auth_inds, XLATE_LEN(auth_inds), (int)v,
+                                  SCTP_AUTH_NO_AUTH);
+}
+
 uint16_t lx_flags_to_stk(uint16_t f)
 {
     return (uint16_t)xlate_bits_to_neutral(msg_flags, XLATE_LEN(msg_flags), f);

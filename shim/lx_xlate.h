@@ -16,5 +16,9 @@ int stk_notif_to_lx(int neutral);     /* -1 when unknown */
 int stk_assoc_state_to_lx(int neutral);
 int stk_paddr_state_to_lx(int neutral);
 int stk_conn_state_to_lx(int neutral);
+/* sn_flags of a notification of the given neutral type. */
+uint16_t stk_notif_flags_to_lx(int neutral_type, uint16_t neutral);
+uint32_t stk_pdapi_ind_to_lx(uint32_t neutral);
+uint32_t stk_auth_ind_to_lx(uint32_t neutral);
 
 #endif

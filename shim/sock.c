@@ -176,10 +176,11 @@ static void close_stack_socket(struct ssock *s)
     int abort = s->type == SOCK_STREAM && s->listening
                     ? 0
                     : unread_data_at_close(s);
-    /* SO_LINGER on with a zero time asks for an ABORT, as on Linux. */
+    /* SO_LINGER on with a zero timeout: Linux aborts at close. */
     int lv[2] = {0, 0};
     size_t ll = sizeof lv;
-    if (stk_getopt(s->stk, STK_O_LINGER, lv, &ll) == 0 && lv[0] && lv[1] == 0)
+    if (!abort && stk_getopt(s->stk, STK_O_LINGER, lv, &ll) == 0 && lv[0] &&
+        lv[1] == 0)
         abort = 1;
     if (!abort && s->type == SOCK_STREAM && s->connected && !s->eof) {
         /* Closing usrsctp sockets while their association shuts down

@@ -101,10 +101,30 @@ enum stk_paddr_state {
     STK_ADDR_CONFIRMED
 };
 
+/* Notification details whose values differ between the two ABIs, in
+ * neutral form: sn_flags of a send failure (struct stk_notif flags), of
+ * the reset and stream change events (a bit set), and the indications of
+ * the partial delivery and authentication events (value / value3).
+ * (Values unlike either ABI's, so that a value passed through untranslated
+ * shows in the tests.) */
+enum stk_ssf_flag { STK_SSF_UNSENT = 0x10, STK_SSF_SENT = 0x20 };
+enum stk_reset_flag {
+    STK_RF_INCOMING = 1 << 8,
+    STK_RF_OUTGOING = 1 << 9,
+    STK_RF_DENIED = 1 << 10,
+    STK_RF_FAILED = 1 << 11,
+};
+enum stk_pdapi_ind { STK_PDAPI_ABORTED = 0x10 };
+enum stk_auth_ind {
+    STK_AUTH_NEW_KEY = 0x10,
+    STK_AUTH_NO_AUTH = 0x20,
+    STK_AUTH_FREE_KEY = 0x30,
+};
+
 /* A decoded notification; which fields are meaningful depends on type. */
 struct stk_notif {
     int type;
-    uint16_t flags;
+    uint16_t flags;  /* neutral: enum stk_ssf_flag / stk_reset_flag */
     uint32_t assoc_id;
     uint16_t state;  /* assoc / peer address state */
     uint16_t error;  /* sac_error, spc_error, sre_error, ssf_error */
@@ -136,6 +156,7 @@ enum stk_opt {
     STK_O_ASSOCINFO,   /* struct stk_assocparams */
     STK_O_REUSE_PORT,  /* int */
     STK_O_RECVNXTINFO, /* int */
+    STK_O_ADAPTATION,  /* uint32: the adaptation layer indication to send */
 };
 
 struct stk_initmsg {

@@ -58,6 +58,11 @@ int stk_setopt(struct stk_sock *s, int opt, const void *v, size_t len)
         return set_int(s, IPPROTO_SCTP, SCTP_REUSE_PORT, v, len);
     case STK_O_RECVNXTINFO:
         return set_int(s, IPPROTO_SCTP, SCTP_RECVNXTINFO, v, len);
+    case STK_O_ADAPTATION: {
+        struct sctp_setadaptation a = {*(const uint32_t *)v};
+        return usr.usrsctp_setsockopt(s->so, IPPROTO_SCTP, SCTP_ADAPTATION_LAYER,
+                                      &a, sizeof a);
+    }
     case STK_O_MAXSEG: {
         struct sctp_assoc_value av = {.assoc_id = SCTP_FUTURE_ASSOC,
                                       .assoc_value = *(const uint32_t *)v};
@@ -120,6 +125,15 @@ int stk_getopt(struct stk_sock *s, int opt, void *v, size_t *len)
         return get_int(s, IPPROTO_SCTP, SCTP_DISABLE_FRAGMENTS, v, len);
     case STK_O_AUTOCLOSE:
         return get_int(s, IPPROTO_SCTP, SCTP_AUTOCLOSE, v, len);
+    case STK_O_ADAPTATION: {
+        struct sctp_setadaptation a;
+        socklen_t l = sizeof a;
+        if (usr.usrsctp_getsockopt(s->so, IPPROTO_SCTP, SCTP_ADAPTATION_LAYER,
+                                   &a, &l) < 0)
+            return -1;
+        *(uint32_t *)v = a.ssb_adaptation_ind;
+        return 0;
+    }
     case STK_O_LINGER: {
         struct linger l;
         socklen_t ll = sizeof l;

@@ -14,5 +14,9 @@ int usr_notif_to_stk(int usr_type);  /* STK_N_NONE when unknown */
 int usr_assoc_state_to_stk(int usr_state);
 int usr_paddr_state_to_stk(int usr_state);
 int usr_conn_state_to_stk(int usr_state);
+/* sn_flags of a notification of the given neutral type. */
+uint16_t usr_notif_flags_to_stk(int neutral_type, uint16_t usr_flags);
+uint32_t usr_pdapi_ind_to_stk(uint32_t usr_indication);
+uint32_t usr_auth_ind_to_stk(uint32_t usr_indication);
 
 #endif

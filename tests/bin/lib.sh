@@ -5,6 +5,7 @@
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sctpshim-$NAME.XXXXXX")
 bg_pids=()   # background processes started by this script (KEEP_TMP=1 keeps $tmp)
+exit_hooks=() # commands cleanup runs last (deleting a network namespace, say)
 
 # is_running PID: PID is still our (this shell's) child and has not exited.
 # (Checking the parent guards against a reused PID after bash reaped it.)
@@ -36,6 +37,7 @@ cleanup() {
     for p in ${bg_pids[@]+"${bg_pids[@]}"}; do
         wait_exit "$p" 5 || { kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; }
     done
+    for p in ${exit_hooks[@]+"${exit_hooks[@]}"}; do eval "$p"; done
     if [ -n "${KEEP_TMP:-}" ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
     exit "$rc"
 }

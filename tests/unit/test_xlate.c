@@ -110,6 +110,35 @@ static void notifications(void)
     EQ(lx_notif_to_stk(0x7777), STK_N_NONE);
 }
 
+/* sn_flags and indications, usrsctp -> neutral -> Linux. */
+static void notification_details(void)
+{
+    /* ssf_flags: usrsctp UNSENT 1, SENT 2; Linux UNSENT 0, SENT 1 */
+    EQ(stk_notif_flags_to_lx(STK_N_SEND_FAILED_EVENT,
+                             usr_notif_flags_to_stk(STK_N_SEND_FAILED_EVENT, 1)), 0);
+    EQ(stk_notif_flags_to_lx(STK_N_SEND_FAILED_EVENT,
+                             usr_notif_flags_to_stk(STK_N_SEND_FAILED_EVENT, 2)), 1);
+    EQ(stk_notif_flags_to_lx(STK_N_SEND_FAILED,
+                             usr_notif_flags_to_stk(STK_N_SEND_FAILED_EVENT, 2)), 1);
+    /* Reset and stream change flags: INCOMING_SSN 1, OUTGOING_SSN 2,
+     * DENIED 4, FAILED 8 on both sides. */
+    int resets[] = {STK_N_STREAM_RESET_EVENT, STK_N_ASSOC_RESET_EVENT,
+                    STK_N_STREAM_CHANGE_EVENT};
+    for (size_t i = 0; i < 3; i++)
+        for (unsigned f = 0; f < 16; f++)
+            EQ(stk_notif_flags_to_lx(resets[i], usr_notif_flags_to_stk(resets[i], (uint16_t)f)), f);
+    /* Events without flags carry none. */
+    EQ(stk_notif_flags_to_lx(STK_N_ASSOC_CHANGE,
+                             usr_notif_flags_to_stk(STK_N_ASSOC_CHANGE, 2)), 0);
+    /* pdapi_indication: usrsctp ABORTED 1, Linux 0 */
+    EQ(stk_pdapi_ind_to_lx(usr_pdapi_ind_to_stk(1)), 0);
+    /* auth_indication: usrsctp NEW_KEY 1, NO_AUTH 2, FREE_KEY 3;
+     * Linux NEW_KEY 0, FREE_KEY 1, NO_AUTH 2 */
+    EQ(stk_auth_ind_to_lx(usr_auth_ind_to_stk(1)), 0);
+    EQ(stk_auth_ind_to_lx(usr_auth_ind_to_stk(2)), 2);
+    EQ(stk_auth_ind_to_lx(usr_auth_ind_to_stk(3)), 1);
+}
+
 static void states(void)
 {
     /* sac_state: Linux 0..4, usrsctp 1..5 */
@@ -131,6 +160,7 @@ int main(void)
     message_flags();
     pr_policies();
     notifications();
+    notification_details();
     states();
     printf("%d passed, %d failed\n", checks - fails, fails);
     return fails ? 1 : 0;

@@ -1,0 +1,65 @@
+# Sourced after lib.sh by the tests that need a private network namespace
+# (so iptables rules and captures see only the test's own traffic, and the
+# shim inside takes UDP port 9899 for itself) and tshark.
+# shellcheck shell=bash
+
+# The encapsulation port of the first shimmed process in the namespace.
+udp_port=9899
+
+# netns_up: creates the namespace $ns with its loopback up; it is deleted
+# when the script exits.  Skips the test (77) without the privilege.
+netns_up() {
+    ns=sctpshim-$NAME-$$
+    if ! ip netns add "$ns" 2>"$tmp/netns.err"; then
+        cat "$tmp/netns.err" >&2
+        echo "SKIP: cannot create a network namespace" >&2
+        exit 77
+    fi
+    exit_hooks+=("ip netns del $ns 2>/dev/null")
+    ip -n "$ns" link set lo up
+}
+
+# in_ns CMD...: runs CMD inside the namespace.
+in_ns() { ip netns exec "$ns" "$@"; }
+
+# capture_start FILE: tshark records the namespace's loopback into FILE.
+capture_start() {
+    local i
+    in_ns tshark -q -i lo -w "$1" >"$tmp/tshark.log" 2>&1 &
+    cap_pid=$!
+    bg_pids+=("$cap_pid")
+    for ((i = 0; i < 100; i++)); do
+        if grep -q "Capturing on" "$tmp/tshark.log"; then
+            sleep 0.2
+            return 0
+        fi
+        is_running "$cap_pid" || break
+        sleep 0.1
+    done
+    show "$tmp/tshark.log"
+    fail "tshark did not start capturing"
+}
+
+# capture_stop: tshark writes out what it has and exits.
+capture_stop() {
+    sleep 0.3
+    kill -TERM "$cap_pid" # (INT is ignored by background jobs)
+    wait_exit "$cap_pid" 10 || fail "tshark did not stop"
+}
+
+# chunks PCAP OUT: one line per SCTP chunk of PCAP (see sctp_chunks.py).
+chunks() {
+    python3 "$(dirname -- "${BASH_SOURCE[0]}")/sctp_chunks.py" "$1" "$udp_port" >"$2" ||
+        fail "tshark could not decode $1"
+}
+
+# expect_chunk FILE DESC REGEX: some chunk line of FILE matches REGEX.
+expect_chunk() {
+    grep -Eq -- "$3" "$1" || { show "$1"; fail "on the wire: $2 (no chunk matches /$3/)"; }
+    ok "on the wire: $2"
+}
+
+# first_frame FILE REGEX: the frame number of the first chunk matching.
+first_frame() {
+    grep -E -- "$2" "$1" | head -n1 | sed -E 's/^frame=([0-9]+) .*/\1/'
+}
