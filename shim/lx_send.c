@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "lx_addr.h"
@@ -148,6 +149,27 @@ static ssize_t send_all(struct ssock *s, const struct iovec *iov,
     return sent && !(req->info.flags & (STK_F_EOF | STK_F_ABORT)) ? (ssize_t)len : 0;
 }
 
+/* usrsctp refuses SCTP_ABORT (EINVAL) while its side of the handshake is
+ * still in COOKIE-WAIT or COOKIE-ECHOED; Linux aborts at once.  Let the
+ * handshake finish (bounded: a second), then abort. */
+static ssize_t abort_after_handshake(struct ssock *s, const struct iovec *iov,
+                                     size_t iovcnt, struct stk_sndinfo *info,
+                                     int flags)
+{
+    for (int waited = 0; waited < 1000; waited++) {
+        struct stk_status st = {.assoc_id = info->assoc_id};
+        size_t l = sizeof st;
+        if (stk_getopt(s->stk, STK_O_STATUS, &st, &l) < 0 || st.state == STK_S_CLOSED)
+            return 0; /* gone already: nothing left to abort */
+        if (st.state != STK_S_COOKIE_WAIT && st.state != STK_S_COOKIE_ECHOED)
+            return send_loop(s, iov, iovcnt, NULL, info, flags);
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
+    }
+    errno = EINVAL;
+    return -1;
+}
+
 static ssize_t epipe(int flags)
 {
     if (!(flags & MSG_NOSIGNAL))
@@ -222,6 +244,8 @@ ssize_t lx_send_req(struct ssock *s, const struct iovec *iov, size_t iovcnt,
      * address then only says which path, with SCTP_ADDR_OVER. */
     r = send_loop(s, iov, iovcnt, (f & STK_F_ADDR_OVER) ? req->dst : NULL,
                   &req->info, flags);
+    if (r < 0 && errno == EINVAL && (f & STK_F_ABORT))
+        r = abort_after_handshake(s, iov, iovcnt, &req->info, flags);
 sent:
     if (r >= 0 && req->assoc_out)
         *req->assoc_out = req->info.assoc_id;
