@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 
@@ -346,6 +347,53 @@ TEST(einval)
     close(cli), close(srv), close(lsn);
 }
 
+/* The shim gathers a message of several pieces into one buffer for
+ * usrsctp: when the process cannot get that memory, ENOBUFS ("unable to
+ * allocate an internal buffer"), and nothing is sent.  In a child, with
+ * its address space capped just above what it uses. */
+TEST(enobufs)
+{
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        int lsn, cli, srv;
+        t_pair(t_port(9), &lsn, &cli, &srv);
+        /* Bigger than the 64 MiB a malloc arena can hand out without
+         * mapping more memory. */
+        int sndbuf = 256 << 20;
+        CHECK_EQ(setsockopt(cli, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf), 0);
+        socklen_t l = sizeof sndbuf;
+        CHECK_EQ(getsockopt(cli, SOL_SOCKET, SO_SNDBUF, &sndbuf, &l), 0);
+        size_t half = ((size_t)sndbuf - 1) / 2;
+        char *a = calloc(1, half), *b = calloc(1, half);
+        CHECK(a && b);
+        struct iovec iv[2] = {{a, half}, {b, half}};
+        struct msghdr m = {.msg_iov = iv, .msg_iovlen = 2};
+        struct rlimit old, low;
+        CHECK_EQ(getrlimit(RLIMIT_AS, &old), 0);
+        FILE *f = fopen("/proc/self/statm", "r");
+        unsigned long pages = 0;
+        CHECK(f && fscanf(f, "%lu", &pages) == 1);
+        fclose(f);
+        low = old;
+        low.rlim_cur = pages * 4096 + half / 2; /* not room for 2 * half */
+        CHECK_EQ(setrlimit(RLIMIT_AS, &low), 0);
+        errno = 0;
+        ssize_t r = sendmsg(cli, &m, 0);
+        int e = errno;
+        CHECK_EQ(setrlimit(RLIMIT_AS, &old), 0);
+        CHECK_EQ(r, -1);
+        CHECK_EQ(e, ENOBUFS);
+        nothing_arrived(srv);
+        still_works(cli, srv);
+        _exit(0);
+    }
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st));
+    CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
 /* In a network namespace of its own with nothing but lo, a peer off the
  * host has no route. */
 TEST(ehostunreach)
@@ -383,6 +431,7 @@ int main(void)
     RUN(enoent);
     RUN(einval);
     RUN(ehostunreach);
+    RUN(enobufs);
     t_done("test_send_errors");
     return 0;
 }
