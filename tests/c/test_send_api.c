@@ -270,6 +270,43 @@ TEST(dstaddr_cmsg)
     close(cli), close(srv);
 }
 
+/* SCTP_ADDR_OVER: the message goes to the address given, not to the
+ * primary.  The server sees which path it came by in the source address
+ * (the client answers from the same family it was sent to). */
+TEST(addr_over_picks_the_path)
+{
+    int srv = listener6(t_port(6));
+    int cli = socket(AF_INET6, SOCK_SEQPACKET, IPPROTO_SCTP);
+    struct sockaddr_in v4 = t_addr(t_port(6));
+    /* set up over IPv4: that address is the primary */
+    CHECK_EQ(sctp_sendmsg(cli, "via v4", 6, (struct sockaddr *)&v4, sizeof v4, 0,
+                          0, 0, 0, 0), 6);
+    char buf[64];
+    struct sockaddr_in6 from;
+    socklen_t fl = sizeof from;
+    int flags = 0;
+    CHECK_EQ(sctp_recvmsg(srv, buf, sizeof buf, (struct sockaddr *)&from, &fl,
+                          NULL, &flags), 6);
+    CHECK(IN6_IS_ADDR_V4MAPPED(&from.sin6_addr));
+    /* the same association, told to use the server's IPv6 address */
+    struct sockaddr_in6 v6 = addr6(t_port(6));
+    CHECK_EQ(sctp_sendmsg(cli, "via v6", 6, (struct sockaddr *)&v6, sizeof v6, 0,
+                          SCTP_ADDR_OVER, 0, 0, 0), 6);
+    fl = sizeof from;
+    CHECK_EQ(sctp_recvmsg(srv, buf, sizeof buf, (struct sockaddr *)&from, &fl,
+                          NULL, &flags), 6);
+    CHECK(memcmp(buf, "via v6", 6) == 0);
+    CHECK(IN6_IS_ADDR_LOOPBACK(&from.sin6_addr));
+    /* without the flag the address only names the association */
+    CHECK_EQ(sctp_sendmsg(cli, "primary", 7, (struct sockaddr *)&v6, sizeof v6, 0,
+                          0, 0, 0, 0), 7);
+    fl = sizeof from;
+    CHECK_EQ(sctp_recvmsg(srv, buf, sizeof buf, (struct sockaddr *)&from, &fl,
+                          NULL, &flags), 7);
+    CHECK(IN6_IS_ADDR_V4MAPPED(&from.sin6_addr));
+    close(cli), close(srv);
+}
+
 /* SCTP_SENDALL: one call, a full copy to every association, far beyond
  * the 1432 bytes usrsctp's own SENDALL takes; then SENDALL|SCTP_EOF
  * shuts them all down. */
@@ -405,6 +442,7 @@ int main(void)
     RUN(sendv_sets_up_and_reports_id);
     RUN(sendx_lists_and_id_priority);
     RUN(dstaddr_cmsg);
+    RUN(addr_over_picks_the_path);
     RUN(sendall_any_size);
     RUN(eof_and_abort_on_one_to_many);
     t_done("test_send_api");
