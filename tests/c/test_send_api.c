@@ -127,6 +127,11 @@ TEST(sendv_sets_up_and_reports_id)
                         SCTP_SENDV_SNDINFO, 0), 3);
     CHECK(readable(srv, 2000));
     usleep(200000); /* all three queued at the server */
+    /* SCTP_AUTHINFO names a key; with none set up, key 0 is the only one,
+     * so it changes nothing (it still may not be malformed). */
+    struct sctp_authinfo auth = {.auth_keynumber = 0};
+    CHECK_ERR(sctp_sendv(cli, &one, 1, NULL, 0, &auth, sizeof auth - 1,
+                         SCTP_SENDV_AUTHINFO, 0), EINVAL);
 
     /* libsctp's own sctp_recvv (its 64-byte control buffer holds the
      * SCTP_NXTINFO whole and the start of SCTP_RCVINFO, as on Linux). */
