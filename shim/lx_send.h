@@ -38,6 +38,13 @@ int lx_send_flags_ok(unsigned flags);
  * (sctp_sndinfo keeps the default lifetime, as Linux does). */
 void lx_send_take_sndrcv(struct lx_send_req *req, const struct sctp_sndrcvinfo *v);
 void lx_send_take_sndinfo(struct lx_send_req *req, const struct sctp_sndinfo *v);
+/* sctp_sendx / sctp_sendmsgx and sctp_sendv on a shim socket. */
+ssize_t lx_sendx(struct ssock *s, const void *msg, size_t len,
+                 const struct sockaddr *addrs, int addrcnt,
+                 const struct sctp_sndrcvinfo *sinfo, int flags);
+ssize_t lx_sendv(struct ssock *s, const struct iovec *iov, int iovcnt,
+                 const struct sockaddr *addrs, int addrcnt, void *info,
+                 socklen_t infolen, unsigned int infotype, int flags);
 ssize_t lx_send_req(struct ssock *s, const struct iovec *iov, size_t iovcnt,
                     struct lx_send_req *req, int flags);
 

@@ -1,0 +1,180 @@
+/* The SCTP library's own send calls, sctp_sendx(3) and sctp_sendv(3):
+ * their arguments, checked as the man pages and RFC 6458 say, onto one
+ * send request. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/sctp.h>
+#include <string.h>
+
+#include "lx_addr.h"
+#include "lx_send.h"
+#include "lx_xlate.h"
+#include "sock.h"
+#include "user_mem.h"
+
+/* Bytes taken by cnt packed addresses, or -1/EINVAL (or EFAULT). */
+static int list_bytes(const struct sockaddr *addrs, int cnt)
+{
+    int bytes = 0;
+    for (int i = 0; i < cnt; i++) {
+        const struct sockaddr *sa = (const void *)((const char *)addrs + bytes);
+        if (!umem_ok(sa, sizeof(sa_family_t))) {
+            errno = EFAULT;
+            return -1;
+        }
+        socklen_t l = lx_addr_len(sa);
+        if (!l) {
+            errno = EINVAL;
+            return -1;
+        }
+        if (!umem_ok(sa, l)) {
+            errno = EFAULT;
+            return -1;
+        }
+        bytes += (int)l;
+    }
+    return bytes;
+}
+
+/* The destination list of a one-to-many send (one-to-one sockets ignore
+ * it, as the kernel does): 0, or -1/errno. */
+static int take_addrs(struct ssock *s, struct lx_send_req *req,
+                      const struct sockaddr *addrs, int addrcnt)
+{
+    if (addrcnt < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!addrs || !addrcnt || s->type != SOCK_SEQPACKET)
+        return 0;
+    int bytes = list_bytes(addrs, addrcnt);
+    if (bytes < 0)
+        return -1;
+    for (int off = 0; off < bytes;) {
+        const struct sockaddr *sa = (const void *)((const char *)addrs + off);
+        if (lx_addr_check(s, sa, lx_addr_len(sa)) < 0)
+            return -1;
+        off += (int)lx_addr_len(sa);
+    }
+    req->dst = addrs;
+    req->dst_bytes = bytes;
+    req->ndst = addrcnt;
+    return 0;
+}
+
+ssize_t lx_sendx(struct ssock *s, const void *msg, size_t len,
+                 const struct sockaddr *addrs, int addrcnt,
+                 const struct sctp_sndrcvinfo *sinfo, int flags)
+{
+    struct lx_send_req req;
+    lx_send_req_init(s, &req);
+    if (!umem_ok(msg, len) || (sinfo && !umem_ok(sinfo, sizeof *sinfo))) {
+        errno = EFAULT;
+        return -1;
+    }
+    if (sinfo) {
+        if (!lx_send_flags_ok(sinfo->sinfo_flags)) {
+            errno = EINVAL;
+            return -1;
+        }
+        lx_send_take_sndrcv(&req, sinfo);
+    }
+    if (take_addrs(s, &req, addrs, addrcnt) < 0)
+        return -1;
+    struct iovec iv = {(void *)msg, len};
+    return lx_send_req(s, &iv, 1, &req, flags);
+}
+
+/* sctp_sendv's info argument onto a request, as RFC 6458 5.3 types it. */
+static int take_sendv_info(struct lx_send_req *req, void *info,
+                           socklen_t infolen, unsigned int infotype)
+{
+    static const size_t need[] = {
+        [SCTP_SENDV_NOINFO] = 0,
+        [SCTP_SENDV_SNDINFO] = sizeof(struct sctp_sndinfo),
+        [SCTP_SENDV_PRINFO] = sizeof(struct sctp_prinfo),
+        [SCTP_SENDV_AUTHINFO] = sizeof(struct sctp_authinfo),
+        [SCTP_SENDV_SPA] = sizeof(struct sctp_sendv_spa),
+    };
+    if (infotype > SCTP_SENDV_SPA || (infotype == SCTP_SENDV_NOINFO && (info || infolen)) ||
+        infolen < need[infotype]) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!umem_ok(info, need[infotype])) {
+        errno = EFAULT;
+        return -1;
+    }
+    const struct sctp_sndinfo *snd = NULL;
+    const struct sctp_prinfo *pr = NULL;
+    switch (infotype) {
+    case SCTP_SENDV_SNDINFO:
+        snd = info;
+        break;
+    case SCTP_SENDV_PRINFO:
+        pr = info;
+        break;
+    case SCTP_SENDV_SPA: {
+        struct sctp_sendv_spa *spa = info;
+        if (spa->sendv_flags & ~(SCTP_SEND_SNDINFO_VALID | SCTP_SEND_PRINFO_VALID |
+                                 SCTP_SEND_AUTHINFO_VALID)) {
+            errno = EINVAL;
+            return -1;
+        }
+        if (spa->sendv_flags & SCTP_SEND_SNDINFO_VALID)
+            snd = &spa->sendv_sndinfo;
+        if (spa->sendv_flags & SCTP_SEND_PRINFO_VALID)
+            pr = &spa->sendv_prinfo;
+        break;
+    }
+    }
+    if (snd) {
+        if (!lx_send_flags_ok(snd->snd_flags)) {
+            errno = EINVAL;
+            return -1;
+        }
+        lx_send_take_sndinfo(req, snd);
+        /* RFC 6458 5.3.4: the id of a new association comes back here. */
+        req->assoc_out = (uint32_t *)&((struct sctp_sndinfo *)snd)->snd_assoc_id;
+    }
+    if (pr) {
+        if (pr->pr_policy & ~SCTP_PR_SCTP_MASK) {
+            errno = EINVAL;
+            return -1;
+        }
+        req->info.pr_policy = lx_pr_to_stk(pr->pr_policy);
+        req->info.pr_value = pr->pr_policy == SCTP_PR_SCTP_NONE ? 0 : pr->pr_value;
+    }
+    return 0;
+}
+
+ssize_t lx_sendv(struct ssock *s, const struct iovec *iov, int iovcnt,
+                 const struct sockaddr *addrs, int addrcnt, void *info,
+                 socklen_t infolen, unsigned int infotype, int flags)
+{
+    if (iovcnt < 0 || iovcnt > 1024 || addrcnt < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!umem_ok(iov, (size_t)iovcnt * sizeof *iov)) {
+        errno = EFAULT;
+        return -1;
+    }
+    for (int i = 0; i < iovcnt; i++)
+        if (!umem_ok(iov[i].iov_base, iov[i].iov_len)) {
+            errno = EFAULT;
+            return -1;
+        }
+    struct lx_send_req req;
+    lx_send_req_init(s, &req);
+    if (take_sendv_info(&req, info, infolen, infotype) < 0)
+        return -1;
+    if (take_addrs(s, &req, addrs, addrcnt) < 0)
+        return -1;
+    if ((req.info.flags & STK_F_ADDR_OVER) && req.ndst > 1) {
+        errno = EINVAL; /* one path can be chosen, not several */
+        return -1;
+    }
+    ssize_t r = lx_send_req(s, iov, (size_t)iovcnt, &req, flags);
+    return r > 0x7fffffff ? 0x7fffffff : r;
+}
