@@ -23,7 +23,8 @@ static size_t assoc_change(union sctp_notification *u, uint16_t state,
     a->sac_outbound_streams = NC_OUT;
     a->sac_inbound_streams = NC_IN;
     a->sac_assoc_id = NC_ASSOC;
-    memcpy(a->sac_info, info, ilen);
+    if (ilen)
+        memcpy(a->sac_info, info, ilen);
     head(u, SCTP_ASSOC_CHANGE, 0, sizeof *a + ilen);
     return sizeof *a + ilen;
 }
