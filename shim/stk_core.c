@@ -189,6 +189,10 @@ int stk_global_init(void)
      * the owner of the port may answer, so the others stay silent (the
      * registry refuses connections to unclaimed local ports instead). */
     usr.usrsctp_sysctl_set_sctp_blackhole(raw_mode ? 2 : 0);
+    /* PR-SCTP must be offered in INIT for the TTL, RTX and priority
+     * policies to mean anything: on by default in 0.9.5, said explicitly
+     * so that a build or a sysctl with another default cannot drop it. */
+    usr.usrsctp_sysctl_set_sctp_pr_enable(1);
     const char *dbg = getenv("SCTPSHIM_USRSCTP_DEBUG");
     if (dbg && *dbg)
         usr.usrsctp_sysctl_set_sctp_debug_on((uint32_t)strtoul(dbg, 0, 0));

@@ -50,6 +50,7 @@
     X(int, usrsctp_get_events, (struct socket *))                           \
     X(sctp_assoc_t, usrsctp_getassocid, (struct socket *, struct sockaddr *)) \
     X(int, usrsctp_sysctl_set_sctp_blackhole, (uint32_t))                   \
+    X(int, usrsctp_sysctl_set_sctp_pr_enable, (uint32_t))                   \
     X(int, usrsctp_sysctl_set_sctp_ecn_enable, (uint32_t))                  \
     X(int, usrsctp_sysctl_set_sctp_sendspace, (uint32_t))                   \
     X(int, usrsctp_sysctl_set_sctp_recvspace, (uint32_t))                   \

@@ -25,7 +25,10 @@ in_ns() { ip netns exec "$ns" "$@"; }
 # capture_start FILE: tshark records the namespace's loopback into FILE.
 capture_start() {
     local i
-    in_ns tshark -q -i lo -w "$1" >"$tmp/tshark.log" 2>&1 &
+    # Not through in_ns: a function run in the background is a subshell,
+    # and stopping it would leave tshark running.  `ip netns exec` execs
+    # tshark in its own process, so $! is tshark.
+    ip netns exec "$ns" tshark -q -i lo -w "$1" >"$tmp/tshark.log" 2>&1 &
     cap_pid=$!
     bg_pids+=("$cap_pid")
     for ((i = 0; i < 100; i++)); do
@@ -45,6 +48,7 @@ capture_stop() {
     sleep 0.3
     kill -TERM "$cap_pid" # (INT is ignored by background jobs)
     wait_exit "$cap_pid" 10 || fail "tshark did not stop"
+    [ "$(cat /proc/"$cap_pid"/comm 2>/dev/null)" != tshark ] || fail "tshark still running"
 }
 
 # chunks PCAP OUT: one line per SCTP chunk of PCAP (see sctp_chunks.py).

@@ -54,5 +54,6 @@ abandoned PR-TTL-SENDV-LOST 0
 abandoned PR-RTX1-SENDMSG-LOST 2
 abandoned PR-DEFAULT-TTL-LOST 0
 abandoned PR-DEFAULT-RTX0-LOST 1
+abandoned PR-TTL-SNDRCV-LOST 0
 [ "$(grep -c 'chunk=FORWARD_TSN' "$c")" -ge 5 ] || fail "too few FORWARD TSNs under random loss"
 ok "on the wire: $(grep -c 'chunk=FORWARD_TSN' "$c") FORWARD TSN chunks in all"

@@ -5,7 +5,8 @@
 # receiving socket gets; tshark captures the namespace's loopback, and
 # each chunk is checked here: stream ids, PPIDs byte for byte, the U and I
 # bits, the graceful shutdown after queued data (SCTP_EOF), the ABORT
-# cause (SCTP_ABORT), and every packet's CRC32c.
+# cause (SCTP_ABORT), the adaptation layer indication, and every packet's
+# CRC32c.
 set -euo pipefail
 
 SCTPSHIM=${SCTPSHIM:-/work/main/build/scripts/sctpshim}
@@ -29,6 +30,9 @@ srv=$TEST_PORT
 [ "$(grep -c . "$c")" -gt 20 ] || { show "$c"; fail "capture too short"; }
 grep -qv ' csum=good ' "$c" && { show "$c"; fail "a packet has a bad or no CRC32c"; }
 ok "every packet carries a valid CRC32c"
+
+expect_chunk "$c" "SCTP_ADAPTATION_LAYER: INIT ACK carries the indication" \
+    "sport=$srv .*chunk=INIT_ACK params=.*0xc006.* adaptation=0xfeedbeef\$"
 
 # DATA chunks, one per call: stream, PPID as the program passed it, bits.
 data() { # DESC SID PPID U I PAYLOAD

@@ -29,6 +29,9 @@ int main(void)
     srv_addr = t_addr(t_port(0));
     int srv = w_socket(t_port(0));
     int cli = w_socket(0);
+    /* The server's adaptation layer indication goes out in its INIT ACK. */
+    struct sctp_setadaptation ad = {.ssb_adaptation_ind = 0xfeedbeef};
+    CHECK_EQ(setsockopt(srv, SOL_SCTP, SCTP_ADAPTATION_LAYER, &ad, sizeof ad), 0);
     struct sctp_event_subscribe ev = {.sctp_data_io_event = 1,
                                       .sctp_association_event = 1,
                                       .sctp_shutdown_event = 1};

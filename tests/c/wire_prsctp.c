@@ -138,6 +138,22 @@ static void rtx_with_sendmsg(int cli, sctp_assoc_t id)
     reliable_follows(cli, id, "PR-AFTER-RTX", 2);
 }
 
+/* sendmsg + SCTP_SNDRCV: the TTL policy bit (0x10) in sinfo_flags, the
+ * lifetime in sinfo_timetolive. */
+static void ttl_with_sndrcv(int cli, sctp_assoc_t id)
+{
+    const char *body = "PR-TTL-SNDRCV-LOST";
+    drop(body, 1);
+    struct sctp_sndrcvinfo si = {.sinfo_stream = 7, .sinfo_ppid = htonl(0x5a5a000e),
+                                 .sinfo_flags = SCTP_PR_SCTP_TTL,
+                                 .sinfo_timetolive = 300, .sinfo_context = 0xbb55,
+                                 .sinfo_assoc_id = id};
+    CHECK_EQ(w_send_sndrcv(cli, body, strlen(body), &si, NULL), (ssize_t)strlen(body));
+    expect_failed(cli, 0, id, body, 7, htonl(0x5a5a000e), 0xbb55);
+    drop(body, 0);
+    reliable_follows(cli, id, "PR-AFTER-SNDRCV-TTL", 7);
+}
+
 /* SCTP_DEFAULT_PRINFO and SCTP_DEFAULT_SNDINFO apply to a plain sendto. */
 static void ttl_by_default(int cli, sctp_assoc_t id)
 {
@@ -272,6 +288,7 @@ int main(void)
     rtx_with_sendmsg(cli2, id2);
     ttl_by_default(cli, id);
     rtx_by_default(cli2, id2);
+    ttl_with_sndrcv(cli2, id2);
     random_loss(cli, id);
     close(cli);
     close(cli2);
