@@ -34,6 +34,14 @@ ok "every packet carries a valid CRC32c"
 expect_chunk "$c" "SCTP_ADAPTATION_LAYER: INIT ACK carries the indication" \
     "sport=$srv .*chunk=INIT_ACK params=.*0xc006.* adaptation=0xfeedbeef\$"
 
+# sctp_sendmsg to an address with no association sets one up, and the
+# message rides in the packet of the COOKIE ECHO (the handshake's third leg).
+ce=$(first_frame "$c" "dport=$srv .*chunk=COOKIE_ECHO")
+d1=$(first_frame "$c" "chunk=DATA .*payload=WIRE-PPID-RAW\$")
+[ -n "$ce" ] && [ "$ce" = "$d1" ] ||
+    { show "$c"; fail "the first message (frame $d1) did not ride with the COOKIE ECHO (frame $ce)"; }
+ok "on the wire: an implicit set-up's first message rides with the COOKIE ECHO"
+
 # DATA chunks, one per call: stream, PPID as the program passed it, bits.
 data() { # DESC SID PPID U I PAYLOAD
     expect_chunk "$c" "$1" " dport=$srv .*chunk=DATA .* sid=$2 ssn=[0-9]+ ppid=$3 u=$4 i=$5 b=1 e=1 payload=$6\$"
