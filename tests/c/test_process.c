@@ -59,20 +59,21 @@ TEST(port_owned_across_processes)
 
 /* A client in another process connects and talks; nothing but the
  * preload is configured. */
+static int role_talk(void)
+{
+    int c = t_connect(SOCK_STREAM, t_port(1));
+    char buf[32];
+    CHECK_EQ(send(c, "ping", 4, 0), 4);
+    CHECK_EQ(recv(c, buf, sizeof buf, 0), 4);
+    CHECK(memcmp(buf, "pong", 4) == 0);
+    close(c);
+    return 0;
+}
+
 TEST(two_processes_talk)
 {
     int lsn = t_listener(SOCK_STREAM, t_port(1));
-    pid_t pid = fork();
-    CHECK(pid >= 0);
-    if (pid == 0) {
-        int c = t_connect(SOCK_STREAM, t_port(1));
-        char buf[32];
-        CHECK_EQ(send(c, "ping", 4, 0), 4);
-        CHECK_EQ(recv(c, buf, sizeof buf, 0), 4);
-        CHECK(memcmp(buf, "pong", 4) == 0);
-        close(c);
-        exit(0);
-    }
+    pid_t pid = t_spawn("talk");
     int s = accept(lsn, NULL, NULL);
     CHECK(s >= 0);
     char buf[32];
@@ -87,24 +88,26 @@ TEST(two_processes_talk)
 
 /* A process that writes, closes and exits loses nothing: everything it
  * queued arrives and the peer sees a graceful end of file. */
+static int role_write_exit(void)
+{
+    const size_t total = 4 << 20;
+    int c = t_connect(SOCK_STREAM, t_port(2));
+    static unsigned char chunk[65536];
+    for (size_t off = 0; off < total; off += sizeof chunk) {
+        for (size_t i = 0; i < sizeof chunk; i++)
+            chunk[i] = (unsigned char)((off + i) * 131u >> 3);
+        if (send(c, chunk, sizeof chunk, 0) != (ssize_t)sizeof chunk)
+            return 4;
+    }
+    close(c);
+    exit(0); /* right away, with data still queued */
+}
+
 TEST(write_close_exit_delivers)
 {
     int lsn = t_listener(SOCK_STREAM, t_port(2));
     const size_t total = 4 << 20;
-    pid_t pid = fork();
-    CHECK(pid >= 0);
-    if (pid == 0) {
-        int c = t_connect(SOCK_STREAM, t_port(2));
-        static unsigned char chunk[65536];
-        for (size_t off = 0; off < total; off += sizeof chunk) {
-            for (size_t i = 0; i < sizeof chunk; i++)
-                chunk[i] = (unsigned char)((off + i) * 131u >> 3);
-            if (send(c, chunk, sizeof chunk, 0) != (ssize_t)sizeof chunk)
-                _exit(4);
-        }
-        close(c);
-        exit(0); /* right away, with data still queued */
-    }
+    pid_t pid = t_spawn("write_exit");
     int s = accept(lsn, NULL, NULL);
     CHECK(s >= 0);
     /* Read slowly at first, so that the writer exits with data queued
@@ -155,6 +158,14 @@ TEST(fork_semantics)
         CHECK_EQ(close(srv), 0);
         CHECK_EQ(close(lsn), 0);
         CHECK_EQ(close(lsn2), 0);
+#ifdef __SANITIZE_ADDRESS__
+        /* A new stack in the child means new threads and allocations,
+         * which GCC 12's ASan runtime cannot give a child forked from a
+         * threaded process (its locks may be copied locked): the plain
+         * build checks this part. */
+        fprintf(stderr, "  (ASan build: the child's own socket is not tried)\n");
+        exit(0);
+#endif
         int c = t_connect(SOCK_STREAM, t_port(4));
         CHECK_EQ(send(c, "from child", 10, 0), 10);
         CHECK_EQ(recv(c, b, sizeof b, 0), 2);
@@ -162,28 +173,34 @@ TEST(fork_semantics)
         close(c);
         exit(0);
     }
+    char buf[32];
+#ifndef __SANITIZE_ADDRESS__
     int s2 = accept(lsn2, NULL, NULL);
     CHECK(s2 >= 0);
-    char buf[32];
     CHECK_EQ(recv(s2, buf, sizeof buf, 0), 10);
     CHECK(memcmp(buf, "from child", 10) == 0);
     CHECK_EQ(send(s2, "ok", 2, 0), 2);
+#endif
     /* The parent's own association is unharmed by the child's closes. */
     CHECK_EQ(send(cli, "still here", 10, 0), 10);
     CHECK_EQ(recv(srv, buf, sizeof buf, 0), 10);
     CHECK(memcmp(buf, "still here", 10) == 0);
     wait_child_ok(pid);
+#ifndef __SANITIZE_ADDRESS__
     CHECK_EQ(recv(s2, buf, sizeof buf, 0), 0);
     close(s2);
+#endif
     close(lsn2);
     close(cli);
     close(srv);
     close(lsn);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
+    if (argc == 3 && strcmp(argv[1], "--role") == 0)
+        return strcmp(argv[2], "talk") == 0 ? role_talk() : role_write_exit();
     RUN(port_owned_across_processes);
     RUN(two_processes_talk);
     RUN(write_close_exit_delivers);

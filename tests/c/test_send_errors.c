@@ -349,45 +349,46 @@ TEST(einval)
 
 /* The shim gathers a message of several pieces into one buffer for
  * usrsctp: when the process cannot get that memory, ENOBUFS ("unable to
- * allocate an internal buffer"), and nothing is sent.  In a child, with
- * its address space capped just above what it uses. */
+ * allocate an internal buffer"), and nothing is sent.  In a process of
+ * its own, with its address space capped just above what it uses. */
+static int role_enobufs(void)
+{
+    int lsn, cli, srv;
+    t_pair(t_port(9), &lsn, &cli, &srv);
+    /* Bigger than the 64 MiB a malloc arena can hand out without
+     * mapping more memory. */
+    int sndbuf = 256 << 20;
+    CHECK_EQ(setsockopt(cli, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf), 0);
+    socklen_t l = sizeof sndbuf;
+    CHECK_EQ(getsockopt(cli, SOL_SOCKET, SO_SNDBUF, &sndbuf, &l), 0);
+    size_t half = ((size_t)sndbuf - 1) / 2;
+    char *a = calloc(1, half), *b = calloc(1, half);
+    CHECK(a && b);
+    struct iovec iv[2] = {{a, half}, {b, half}};
+    struct msghdr m = {.msg_iov = iv, .msg_iovlen = 2};
+    struct rlimit old, low;
+    CHECK_EQ(getrlimit(RLIMIT_AS, &old), 0);
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long pages = 0;
+    CHECK(f && fscanf(f, "%lu", &pages) == 1);
+    fclose(f);
+    low = old;
+    low.rlim_cur = pages * 4096 + half / 2; /* not room for 2 * half */
+    CHECK_EQ(setrlimit(RLIMIT_AS, &low), 0);
+    errno = 0;
+    ssize_t r = sendmsg(cli, &m, 0);
+    int e = errno;
+    CHECK_EQ(setrlimit(RLIMIT_AS, &old), 0);
+    CHECK_EQ(r, -1);
+    CHECK_EQ(e, ENOBUFS);
+    nothing_arrived(srv);
+    still_works(cli, srv);
+    return 0;
+}
+
 TEST(enobufs)
 {
-    pid_t pid = fork();
-    CHECK(pid >= 0);
-    if (pid == 0) {
-        int lsn, cli, srv;
-        t_pair(t_port(9), &lsn, &cli, &srv);
-        /* Bigger than the 64 MiB a malloc arena can hand out without
-         * mapping more memory. */
-        int sndbuf = 256 << 20;
-        CHECK_EQ(setsockopt(cli, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf), 0);
-        socklen_t l = sizeof sndbuf;
-        CHECK_EQ(getsockopt(cli, SOL_SOCKET, SO_SNDBUF, &sndbuf, &l), 0);
-        size_t half = ((size_t)sndbuf - 1) / 2;
-        char *a = calloc(1, half), *b = calloc(1, half);
-        CHECK(a && b);
-        struct iovec iv[2] = {{a, half}, {b, half}};
-        struct msghdr m = {.msg_iov = iv, .msg_iovlen = 2};
-        struct rlimit old, low;
-        CHECK_EQ(getrlimit(RLIMIT_AS, &old), 0);
-        FILE *f = fopen("/proc/self/statm", "r");
-        unsigned long pages = 0;
-        CHECK(f && fscanf(f, "%lu", &pages) == 1);
-        fclose(f);
-        low = old;
-        low.rlim_cur = pages * 4096 + half / 2; /* not room for 2 * half */
-        CHECK_EQ(setrlimit(RLIMIT_AS, &low), 0);
-        errno = 0;
-        ssize_t r = sendmsg(cli, &m, 0);
-        int e = errno;
-        CHECK_EQ(setrlimit(RLIMIT_AS, &old), 0);
-        CHECK_EQ(r, -1);
-        CHECK_EQ(e, ENOBUFS);
-        nothing_arrived(srv);
-        still_works(cli, srv);
-        _exit(0);
-    }
+    pid_t pid = t_spawn("enobufs");
     int st;
     CHECK_EQ(waitpid(pid, &st, 0), pid);
     CHECK(WIFEXITED(st));
@@ -396,32 +397,35 @@ TEST(enobufs)
 
 /* In a network namespace of its own with nothing but lo, a peer off the
  * host has no route. */
+static int role_ehostunreach(void)
+{
+    if (unshare(CLONE_NEWNET) < 0 || system("ip link set lo up") != 0)
+        return 77;
+    int s = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
+    CHECK(s >= 0);
+    struct sockaddr_in far = t_addr(t_port(8));
+    far.sin_addr.s_addr = htonl(0xC0000201); /* 192.0.2.1, TEST-NET-1 */
+    CHECK_ERR(sctp_sendmsg(s, "x", 1, (struct sockaddr *)&far, sizeof far,
+                           0, 0, 0, 0, 0), EHOSTUNREACH);
+    CHECK_ERR(sctp_sendmsgx(s, "x", 1, (struct sockaddr *)&far, 1,
+                            0, 0, 0, 0, 0), EHOSTUNREACH);
+    return 0;
+}
+
 TEST(ehostunreach)
 {
-    pid_t pid = fork();
-    CHECK(pid >= 0);
-    if (pid == 0) {
-        if (unshare(CLONE_NEWNET) < 0 || system("ip link set lo up") != 0)
-            _exit(77);
-        int s = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
-        CHECK(s >= 0);
-        struct sockaddr_in far = t_addr(t_port(8));
-        far.sin_addr.s_addr = htonl(0xC0000201); /* 192.0.2.1, TEST-NET-1 */
-        CHECK_ERR(sctp_sendmsg(s, "x", 1, (struct sockaddr *)&far, sizeof far,
-                               0, 0, 0, 0, 0), EHOSTUNREACH);
-        CHECK_ERR(sctp_sendmsgx(s, "x", 1, (struct sockaddr *)&far, 1,
-                                0, 0, 0, 0, 0), EHOSTUNREACH);
-        _exit(0);
-    }
+    pid_t pid = t_spawn("ehostunreach");
     int st;
     CHECK_EQ(waitpid(pid, &st, 0), pid);
     CHECK(WIFEXITED(st));
     CHECK_EQ(WEXITSTATUS(st), 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
+    if (argc == 3 && strcmp(argv[1], "--role") == 0)
+        return strcmp(argv[2], "enobufs") == 0 ? role_enobufs() : role_ehostunreach();
     RUN(ebadf);
     RUN(enotsock);
     RUN(efault);

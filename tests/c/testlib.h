@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,21 @@ static inline void t_pair(int port, int *lsn, int *cli, int *srv)
     *cli = t_connect(SOCK_STREAM, port);
     *srv = accept(*lsn, NULL, NULL);
     CHECK(*srv >= 0);
+}
+
+/* Runs this test program again, as a process of its own that plays
+ * role (main() hands "--role NAME" to the test's role function).  Tests
+ * use it instead of fork() once the stack's threads run: a fresh process
+ * is what two programs are, and AddressSanitizer's runtime (GCC 12) does
+ * not survive fork() in a threaded process, its allocator locks can be
+ * copied into the child locked. */
+static inline pid_t t_spawn(const char *role)
+{
+    extern char **environ;
+    char *argv[] = {"/proc/self/exe", "--role", (char *)role, NULL};
+    pid_t pid;
+    CHECK_EQ(posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv, environ), 0);
+    return pid;
 }
 
 #endif
