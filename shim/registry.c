@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,7 +152,36 @@ uint16_t registry_claim_ephemeral(void)
     return 0;
 }
 
-int registry_lookup(uint16_t port, uint16_t *udp_port)
+/* Reading /proc/net/unix costs time in proportion to every abstract name
+ * on the host, and a one-to-many sender looks its peer up on each send:
+ * with 1,000 associations that scan was the whole cost of sending.  So
+ * answers are cached and each use is confirmed with a single connect() to
+ * the published name, which succeeds exactly while its owner lives. */
+struct known {
+    uint16_t port, udp;
+    UT_hash_handle hh;
+};
+
+static struct known *known;
+static int probe_fd = -1;
+
+static int map_name_alive(uint16_t port, uint16_t udp)
+{
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    int n = snprintf(sun.sun_path + 1, sizeof sun.sun_path - 1,
+                     "sctpshim/map/%u/%u", port, udp);
+    if (probe_fd < 0) {
+        probe_fd = real.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (probe_fd < 0)
+            return 0;
+        fdtab_set(probe_fd, FDTAB_PRIVATE);
+    }
+    return real.connect(probe_fd, (struct sockaddr *)&sun,
+                        (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+                                    (size_t)n)) == 0;
+}
+
+static int scan_proc(uint16_t port, uint16_t *udp_port)
 {
     char want[48];
     int wl = snprintf(want, sizeof want, "@sctpshim/map/%u/", port);
@@ -171,10 +201,40 @@ int registry_lookup(uint16_t port, uint16_t *udp_port)
     return found;
 }
 
+int registry_lookup(uint16_t port, uint16_t *udp_port)
+{
+    struct known *k;
+    pthread_mutex_lock(&reg_lock);
+    HASH_FIND(hh, known, &port, sizeof port, k);
+    if (k && map_name_alive(port, k->udp)) {
+        *udp_port = k->udp;
+        pthread_mutex_unlock(&reg_lock);
+        return 1;
+    }
+    int found = scan_proc(port, udp_port);
+    if (found && !k && (k = calloc(1, sizeof *k)) != NULL) {
+        k->port = port;
+        HASH_ADD(hh, known, port, sizeof port, k);
+    }
+    if (found && k)
+        k->udp = *udp_port;
+    else if (k) {
+        HASH_DEL(known, k);
+        free(k);
+    }
+    pthread_mutex_unlock(&reg_lock);
+    return found;
+}
+
 void registry_forget_after_fork(void)
 {
     struct claim *c, *tmp;
+    struct known *k, *ktmp;
     pthread_mutex_init(&reg_lock, NULL);
+    HASH_ITER(hh, known, k, ktmp) {
+        HASH_DEL(known, k);
+        free(k);
+    }
     HASH_ITER(hh, claims, c, tmp) {
         HASH_DEL(claims, c);
         close_private(c->port_fd);
