@@ -83,6 +83,8 @@ static void send_all(int fd, const void *buf, size_t len)
             continue;
         if (r <= 0)
             die("send");
+        if (A.seqpacket && (size_t)r != len)
+            fprintf(stderr, "short send %zd of %zu\n", r, len);
         buf = (const char *)buf + r;
         len -= (size_t)r;
     }
@@ -116,7 +118,8 @@ static void serve_bulk(int lfd, char *buf, size_t cap)
     ssize_t r;
     if (A.seqpacket) {
         struct sockaddr_in from;
-        while ((r = recv_from(lfd, buf, cap, &from)) > 0 && r != 1)
+        /* The last message starts with 'E' (data is all zeroes). */
+        while ((r = recv_from(lfd, buf, cap, &from)) > 0 && buf[0] != 'E')
             bytes += (uint64_t)r;
     } else {
         int fd = accept(lfd, NULL, NULL);
@@ -236,10 +239,12 @@ static void client_bulk(void)
         for (int i = 0; i < 16; i++, n++)
             send_all(fd, buf, A.size);
     } while (now_ns() < end);
-    if (A.seqpacket)
-        send_all(fd, "E", 1);
-    else
+    if (A.seqpacket) {
+        buf[0] = 'E';
+        send_all(fd, buf, A.size);
+    } else {
         shutdown(fd, SHUT_WR);
+    }
     side_result(&side, res, sizeof res);
     double secs = (double)(now_ns() - t0) / 1e9;
     unsigned long long bytes = strtoull(res, NULL, 10);
