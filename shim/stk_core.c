@@ -293,6 +293,14 @@ int stk_events(struct stk_sock *s)
     int e = usr.usrsctp_get_events(s->so);
     if (e < 0)
         return -1;
+    /* usrsctp charges a one-to-many socket's send buffer for every message
+     * but only credits one-to-one sockets back, so its WRITE event goes
+     * out for good after a socket's first full buffer, with no upcall.
+     * The limit that matters is per association: the mirror marks the
+     * socket not writable when a send is refused, until the stack moves
+     * (or the watch thread retries). */
+    if (s->one_to_many)
+        e |= SCTP_EVENT_WRITE;
     return (e & SCTP_EVENT_READ ? STK_EV_READ : 0) |
            (e & SCTP_EVENT_WRITE ? STK_EV_WRITE : 0) |
            (e & SCTP_EVENT_ERROR ? STK_EV_ERROR : 0);
