@@ -128,15 +128,24 @@ static void ephemeral_range(unsigned *lo, unsigned *hi)
     }
 }
 
+static unsigned next_ephemeral; /* 1 + offset of the next port to try, 0: none yet */
+
 uint16_t registry_claim_ephemeral(void)
 {
     unsigned lo, hi;
     ephemeral_range(&lo, &hi);
     unsigned span = hi - lo + 1;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    unsigned start = (unsigned)(ts.tv_nsec ^ (getpid() * 2654435761u)) % span;
     pthread_mutex_lock(&reg_lock);
+    /* Random start, then onwards: a port picked at random each time comes
+     * back within a few hundred connections, while the peer may still be
+     * shutting down the last association on that pair of ports; it then
+     * ignores the new INIT and connect() waits for retransmissions. */
+    if (!next_ephemeral) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        next_ephemeral = 1 + (unsigned)(ts.tv_nsec ^ (getpid() * 2654435761u));
+    }
+    unsigned start = (next_ephemeral - 1) % span;
     for (unsigned i = 0; i < span; i++) {
         uint16_t p = (uint16_t)(lo + (start + i) % span);
         struct claim *c;
@@ -144,6 +153,7 @@ uint16_t registry_claim_ephemeral(void)
         if (c)
             continue;
         if (claim_locked(p) == 0) {
+            next_ephemeral = start + i + 2;
             pthread_mutex_unlock(&reg_lock);
             return p;
         }
