@@ -273,9 +273,19 @@ struct stk_sock *stk_socket(int family, int one_to_many, stk_upcall_fn fn,
     return wrap(so, family, one_to_many, fn, arg);
 }
 
+static void no_upcall(struct socket *so, void *arg, int flags)
+{
+    (void)so;
+    (void)arg;
+    (void)flags;
+}
+
 void stk_detach_upcall(struct stk_sock *s)
 {
-    usr.usrsctp_set_upcall(s->so, NULL, NULL);
+    /* Not NULL: usrsctp keeps the sockets' upcall flags and would call
+     * a NULL function on the next wake-up (seen crashing its receive
+     * thread under connection churn). */
+    usr.usrsctp_set_upcall(s->so, no_upcall, NULL);
 }
 
 void stk_close(struct stk_sock *s, int abortive)
