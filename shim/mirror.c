@@ -78,7 +78,9 @@ static void set_readable(struct mirror *m, int on, int new_edge)
         if (real.send(m->y, "r", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
             m->readable++;
     } else if (!on && m->readable) {
-        while (real.recv(m->x, buf, sizeof buf, MSG_DONTWAIT) > 0)
+        /* Tokens are only added under the lock held here: a short read
+         * has them all, and the usual one-token case costs one call. */
+        while (real.recv(m->x, buf, sizeof buf, MSG_DONTWAIT) == (ssize_t)sizeof buf)
             ;
         m->readable = 0;
     }

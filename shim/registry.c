@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,15 +128,24 @@ static void ephemeral_range(unsigned *lo, unsigned *hi)
     }
 }
 
+static unsigned next_ephemeral; /* 1 + offset of the next port to try, 0: none yet */
+
 uint16_t registry_claim_ephemeral(void)
 {
     unsigned lo, hi;
     ephemeral_range(&lo, &hi);
     unsigned span = hi - lo + 1;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    unsigned start = (unsigned)(ts.tv_nsec ^ (getpid() * 2654435761u)) % span;
     pthread_mutex_lock(&reg_lock);
+    /* Random start, then onwards: a port picked at random each time comes
+     * back within a few hundred connections, while the peer may still be
+     * shutting down the last association on that pair of ports; it then
+     * ignores the new INIT and connect() waits for retransmissions. */
+    if (!next_ephemeral) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        next_ephemeral = 1 + (unsigned)(ts.tv_nsec ^ (getpid() * 2654435761u));
+    }
+    unsigned start = (next_ephemeral - 1) % span;
     for (unsigned i = 0; i < span; i++) {
         uint16_t p = (uint16_t)(lo + (start + i) % span);
         struct claim *c;
@@ -143,6 +153,7 @@ uint16_t registry_claim_ephemeral(void)
         if (c)
             continue;
         if (claim_locked(p) == 0) {
+            next_ephemeral = start + i + 2;
             pthread_mutex_unlock(&reg_lock);
             return p;
         }
@@ -151,7 +162,36 @@ uint16_t registry_claim_ephemeral(void)
     return 0;
 }
 
-int registry_lookup(uint16_t port, uint16_t *udp_port)
+/* Reading /proc/net/unix costs time in proportion to every abstract name
+ * on the host, and a one-to-many sender looks its peer up on each send:
+ * with 1,000 associations that scan was the whole cost of sending.  So
+ * answers are cached and each use is confirmed with a single connect() to
+ * the published name, which succeeds exactly while its owner lives. */
+struct known {
+    uint16_t port, udp;
+    UT_hash_handle hh;
+};
+
+static struct known *known;
+static int probe_fd = -1;
+
+static int map_name_alive(uint16_t port, uint16_t udp)
+{
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    int n = snprintf(sun.sun_path + 1, sizeof sun.sun_path - 1,
+                     "sctpshim/map/%u/%u", port, udp);
+    if (probe_fd < 0) {
+        probe_fd = real.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (probe_fd < 0)
+            return 0;
+        fdtab_set(probe_fd, FDTAB_PRIVATE);
+    }
+    return real.connect(probe_fd, (struct sockaddr *)&sun,
+                        (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+                                    (size_t)n)) == 0;
+}
+
+static int scan_proc(uint16_t port, uint16_t *udp_port)
 {
     char want[48];
     int wl = snprintf(want, sizeof want, "@sctpshim/map/%u/", port);
@@ -171,10 +211,40 @@ int registry_lookup(uint16_t port, uint16_t *udp_port)
     return found;
 }
 
+int registry_lookup(uint16_t port, uint16_t *udp_port)
+{
+    struct known *k;
+    pthread_mutex_lock(&reg_lock);
+    HASH_FIND(hh, known, &port, sizeof port, k);
+    if (k && map_name_alive(port, k->udp)) {
+        *udp_port = k->udp;
+        pthread_mutex_unlock(&reg_lock);
+        return 1;
+    }
+    int found = scan_proc(port, udp_port);
+    if (found && !k && (k = calloc(1, sizeof *k)) != NULL) {
+        k->port = port;
+        HASH_ADD(hh, known, port, sizeof port, k);
+    }
+    if (found && k)
+        k->udp = *udp_port;
+    else if (k) {
+        HASH_DEL(known, k);
+        free(k);
+    }
+    pthread_mutex_unlock(&reg_lock);
+    return found;
+}
+
 void registry_forget_after_fork(void)
 {
     struct claim *c, *tmp;
+    struct known *k, *ktmp;
     pthread_mutex_init(&reg_lock, NULL);
+    HASH_ITER(hh, known, k, ktmp) {
+        HASH_DEL(known, k);
+        free(k);
+    }
     HASH_ITER(hh, claims, c, tmp) {
         HASH_DEL(claims, c);
         close_private(c->port_fd);

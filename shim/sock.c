@@ -216,14 +216,22 @@ int sock_close_fd(int fd, struct ssock *s)
     return r;
 }
 
-void sock_resync_all(void)
+int sock_resync_all(void)
 {
+    int blocked = 0;
     /* Holding the list lock keeps every listed socket alive: destroying
      * one starts by taking it off the list. */
     pthread_mutex_lock(&live_lock);
     for (struct ssock *s = live; s; s = s->next) {
         if (s->orphaned || !__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE))
             continue;
+        /* usrsctp does not always call back when a one-to-many
+         * association's send queue drains: a sender waiting for that
+         * retries now, as after an upcall. */
+        if (__atomic_load_n(&s->m.send_blocked, __ATOMIC_RELAXED)) {
+            mirror_note_upcall(s);
+            blocked = 1;
+        }
         mirror_sync(s);
         /* usrsctp can free a one-to-one association (SHUTDOWN done while
          * data was still unread) without ever flagging the socket
@@ -235,6 +243,7 @@ void sock_resync_all(void)
         }
     }
     pthread_mutex_unlock(&live_lock);
+    return blocked;
 }
 
 void sock_orphan_all(void)

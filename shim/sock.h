@@ -76,8 +76,9 @@ void sock_release(struct ssock *s);
 /* The program closed fd, which named s. */
 int sock_close_fd(int fd, struct ssock *s);
 
-/* Brings every socket's mirror in line with the stack. */
-void sock_resync_all(void);
+/* Brings every socket's mirror in line with the stack.  Returns non-zero
+ * when a sender is waiting for room the stack may not announce. */
+int sock_resync_all(void);
 /* Fork child: every inherited socket becomes unusable. */
 void sock_orphan_all(void);
 /* Exit: close every socket gracefully. */

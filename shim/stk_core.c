@@ -277,9 +277,19 @@ struct stk_sock *stk_socket(int family, int one_to_many, stk_upcall_fn fn,
     return wrap(so, family, one_to_many, fn, arg);
 }
 
+static void no_upcall(struct socket *so, void *arg, int flags)
+{
+    (void)so;
+    (void)arg;
+    (void)flags;
+}
+
 void stk_detach_upcall(struct stk_sock *s)
 {
-    usr.usrsctp_set_upcall(s->so, NULL, NULL);
+    /* Not NULL: usrsctp keeps the sockets' upcall flags and would call
+     * a NULL function on the next wake-up (seen crashing its receive
+     * thread under connection churn). */
+    usr.usrsctp_set_upcall(s->so, no_upcall, NULL);
 }
 
 void stk_close(struct stk_sock *s, int abortive)
@@ -297,6 +307,14 @@ int stk_events(struct stk_sock *s)
     int e = usr.usrsctp_get_events(s->so);
     if (e < 0)
         return -1;
+    /* usrsctp charges a one-to-many socket's send buffer for every message
+     * but only credits one-to-one sockets back, so its WRITE event goes
+     * out for good after a socket's first full buffer, with no upcall.
+     * The limit that matters is per association: the mirror marks the
+     * socket not writable when a send is refused, until the stack moves
+     * (or the watch thread retries). */
+    if (s->one_to_many)
+        e |= SCTP_EVENT_WRITE;
     return (e & SCTP_EVENT_READ ? STK_EV_READ : 0) |
            (e & SCTP_EVENT_WRITE ? STK_EV_WRITE : 0) |
            (e & SCTP_EVENT_ERROR ? STK_EV_ERROR : 0);
@@ -308,18 +326,24 @@ int stk_bind(struct stk_sock *s, const struct sockaddr *sa, socklen_t len)
     if (len > sizeof ss)
         len = sizeof ss;
     memcpy(&ss, sa, len);
-    return usr.usrsctp_bind(s->so, (struct sockaddr *)&ss, len);
+    int r = usr.usrsctp_bind(s->so, (struct sockaddr *)&ss, len);
+    if (r == 0)
+        s->bound = ss;
+    return r;
 }
 
 int stk_bindx(struct stk_sock *s, const struct sockaddr *addrs, int cnt,
               int add)
 {
+    /* More addresses: the listener's MTU must suit all of them. */
+    memset(&s->bound, 0, sizeof s->bound);
     return usr.usrsctp_bindx(s->so, (struct sockaddr *)addrs, cnt,
                              add ? SCTP_BINDX_ADD_ADDR : SCTP_BINDX_REM_ADDR);
 }
 
 int stk_listen(struct stk_sock *s, int backlog)
 {
+    stk_mtu_for_listener(s, (struct sockaddr *)&s->bound);
     return usr.usrsctp_listen(s->so, backlog);
 }
 
@@ -334,16 +358,21 @@ struct stk_sock *stk_accept(struct stk_sock *s, struct sockaddr *sa,
 
 int stk_set_remote_udp_port(struct stk_sock *s, uint16_t port)
 {
-    if (raw_mode)
+    /* A one-to-many sender names its peer on every send: setting the same
+     * port again would be a stack call per message for nothing. */
+    if (raw_mode || port == s->encaps_port)
         return 0;
     struct sctp_udpencaps enc;
     memset(&enc, 0, sizeof enc);
     enc.sue_address.ss_family = (sa_family_t)s->family;
     enc.sue_assoc_id = SCTP_FUTURE_ASSOC;
     enc.sue_port = port;
-    return usr.usrsctp_setsockopt(s->so, IPPROTO_SCTP,
-                                  SCTP_REMOTE_UDP_ENCAPS_PORT, &enc,
-                                  sizeof enc);
+    int r = usr.usrsctp_setsockopt(s->so, IPPROTO_SCTP,
+                                   SCTP_REMOTE_UDP_ENCAPS_PORT, &enc,
+                                   sizeof enc);
+    if (r == 0)
+        s->encaps_port = port;
+    return r;
 }
 
 int stk_connectx(struct stk_sock *s, const struct sockaddr *addrs, int cnt,
@@ -351,6 +380,7 @@ int stk_connectx(struct stk_sock *s, const struct sockaddr *addrs, int cnt,
 {
     if (remote_udp_port && stk_set_remote_udp_port(s, remote_udp_port) < 0)
         return -1;
+    stk_mtu_for_peer(s, addrs);
     sctp_assoc_t id = 0;
     int r = usr.usrsctp_connectx(s->so, addrs, cnt, &id);
     if (assoc_id)

@@ -33,6 +33,8 @@ ssize_t stk_sendv(struct stk_sock *s, const struct iovec *iov, int iovcnt,
         spa.sendv_prinfo.pr_policy = stk_pr_to_usr(info->pr_policy);
         spa.sendv_prinfo.pr_value = info->pr_value;
     }
+    if (to && tocnt)
+        stk_mtu_for_peer(s, to);
     /* usrsctp takes one contiguous buffer: gather only when needed. */
     size_t len = iov_total(iov, iovcnt);
     void *buf = iovcnt == 1 ? iov[0].iov_base : NULL;

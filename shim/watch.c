@@ -9,16 +9,22 @@
 #include "sock.h"
 
 #define WATCH_PERIOD_MS 250
+/* While a one-to-many sender waits for room, which usrsctp never
+ * announces, it is retried this often: the price of a retry is one
+ * wake-up, the price of waiting is the association's whole queue idle. */
+#define WATCH_BUSY_US 1000
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void *watch_loop(void *arg)
 {
     (void)arg;
-    struct timespec ts = {0, WATCH_PERIOD_MS * 1000L * 1000L};
+    struct timespec idle = {0, WATCH_PERIOD_MS * 1000L * 1000L};
+    struct timespec busy = {0, WATCH_BUSY_US * 1000L};
+    int blocked = 0;
     for (;;) {
-        nanosleep(&ts, NULL);
-        sock_resync_all();
+        nanosleep(blocked ? &busy : &idle, NULL);
+        blocked = sock_resync_all();
     }
     return NULL;
 }
