@@ -227,8 +227,12 @@ int sock_resync_all(void)
             continue;
         /* usrsctp does not always call back when a one-to-many
          * association's send queue drains: a sender waiting for that
-         * retries now, as after an upcall. */
-        if (__atomic_load_n(&s->m.send_blocked, __ATOMIC_RELAXED)) {
+         * retries now, as after an upcall.  (One-to-one sockets do get
+         * their upcall; waking their senders for nothing would only widen
+         * the window in which a signal lands between two waits and is
+         * not seen as EINTR.) */
+        if (s->type == SOCK_SEQPACKET &&
+            __atomic_load_n(&s->m.send_blocked, __ATOMIC_RELAXED)) {
             mirror_note_upcall(s);
             blocked = 1;
         }
