@@ -67,3 +67,16 @@ expect_chunk() {
 first_frame() {
     grep -E -- "$2" "$1" | head -n1 | sed -E 's/^frame=([0-9]+) .*/\1/'
 }
+
+# run_captured PROG LIMIT: PROG runs under the shim in the namespace (at
+# most LIMIT seconds) while tshark records its loopback; the chunks of the
+# capture are then in $tmp/chunks.txt.
+run_captured() {
+    netns_up
+    capture_start "$tmp/cap.pcap"
+    in_ns env TEST_PORT="$TEST_PORT" timeout -k 5 "$2" "$SCTPSHIM" "$1" \
+        >"$tmp/prog.log" 2>&1 || { show "$tmp/prog.log"; fail "$1 failed"; }
+    cat "$tmp/prog.log"
+    capture_stop
+    chunks "$tmp/cap.pcap" "$tmp/chunks.txt"
+}

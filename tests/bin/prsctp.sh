@@ -16,14 +16,8 @@ NAME=prsctp
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 . "$(dirname -- "${BASH_SOURCE[0]}")/netns.sh"
 
-netns_up
-capture_start "$tmp/cap.pcap"
-in_ns env TEST_PORT="$TEST_PORT" timeout -k 5 50 "$SCTPSHIM" "$prog" \
-    >"$tmp/prog.log" 2>&1 || { show "$tmp/prog.log"; fail "$prog failed"; }
-cat "$tmp/prog.log"
-capture_stop
+run_captured "$prog" 50
 c=$tmp/chunks.txt
-chunks "$tmp/cap.pcap" "$c"
 srv=$TEST_PORT
 
 expect_chunk "$c" "the client's INIT announces Forward-TSN-Supported (0xc000)" \

@@ -17,14 +17,8 @@ NAME=wire
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 . "$(dirname -- "${BASH_SOURCE[0]}")/netns.sh"
 
-netns_up
-capture_start "$tmp/cap.pcap"
-in_ns env TEST_PORT="$TEST_PORT" timeout -k 5 40 "$SCTPSHIM" "$prog" \
-    >"$tmp/prog.log" 2>&1 || { show "$tmp/prog.log"; fail "$prog failed"; }
-cat "$tmp/prog.log"
-capture_stop
+run_captured "$prog" 40
 c=$tmp/chunks.txt
-chunks "$tmp/cap.pcap" "$c"
 
 srv=$TEST_PORT
 [ "$(grep -c . "$c")" -gt 20 ] || { show "$c"; fail "capture too short"; }

@@ -7,14 +7,6 @@
 
 #include "testlib.h"
 
-static void wait_child_ok(pid_t pid)
-{
-    int st = 0;
-    CHECK_EQ(waitpid(pid, &st, 0), pid);
-    CHECK(WIFEXITED(st));
-    CHECK_EQ(WEXITSTATUS(st), 0);
-}
-
 static void sync_read(int fd)
 {
     char c;
@@ -81,7 +73,7 @@ TEST(two_processes_talk)
     CHECK(memcmp(buf, "ping", 4) == 0);
     CHECK_EQ(send(s, "pong", 4, 0), 4);
     CHECK_EQ(recv(s, buf, sizeof buf, 0), 0);
-    wait_child_ok(pid);
+    t_wait_ok(pid);
     close(s);
     close(lsn);
 }
@@ -131,7 +123,7 @@ TEST(write_close_exit_delivers)
         got += (size_t)n;
     }
     CHECK_EQ(got, total);
-    wait_child_ok(pid);
+    t_wait_ok(pid);
     close(s);
     close(lsn);
 }
@@ -185,7 +177,7 @@ TEST(fork_semantics)
     CHECK_EQ(send(cli, "still here", 10, 0), 10);
     CHECK_EQ(recv(srv, buf, sizeof buf, 0), 10);
     CHECK(memcmp(buf, "still here", 10) == 0);
-    wait_child_ok(pid);
+    t_wait_ok(pid);
 #ifndef __SANITIZE_ADDRESS__
     CHECK_EQ(recv(s2, buf, sizeof buf, 0), 0);
     close(s2);

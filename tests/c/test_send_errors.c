@@ -392,10 +392,7 @@ static int role_enobufs(void)
 TEST(enobufs)
 {
     pid_t pid = t_spawn("enobufs");
-    int st;
-    CHECK_EQ(waitpid(pid, &st, 0), pid);
-    CHECK(WIFEXITED(st));
-    CHECK_EQ(WEXITSTATUS(st), 0);
+    t_wait_ok(pid);
 }
 
 /* In a network namespace of its own with nothing but lo, a peer off the
@@ -418,10 +415,7 @@ static int role_ehostunreach(void)
 TEST(ehostunreach)
 {
     pid_t pid = t_spawn("ehostunreach");
-    int st;
-    CHECK_EQ(waitpid(pid, &st, 0), pid);
-    CHECK(WIFEXITED(st));
-    CHECK_EQ(WEXITSTATUS(st), 0);
+    t_wait_ok(pid);
 }
 
 int main(int argc, char **argv)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -131,6 +132,15 @@ static inline pid_t t_spawn(const char *role)
     pid_t pid;
     CHECK_EQ(posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv, environ), 0);
     return pid;
+}
+
+/* The process pid (a t_spawn or a fork) ended with status 0. */
+static inline void t_wait_ok(pid_t pid)
+{
+    int st = 0;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st));
+    CHECK_EQ(WEXITSTATUS(st), 0);
 }
 
 #endif

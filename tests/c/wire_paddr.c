@@ -32,11 +32,8 @@ static void expect_state(int cli, struct w_msg *m, int state, sctp_assoc_t id,
 int main(void)
 {
     struct sockaddr_in to = t_addr(t_port(0));
-    int srv = w_socket(t_port(0));
-    int cli = w_socket(0);
-    struct sctp_event_subscribe ev = {.sctp_data_io_event = 1,
-                                      .sctp_association_event = 1};
-    CHECK_EQ(setsockopt(srv, SOL_SCTP, SCTP_EVENTS, &ev, sizeof ev), 0);
+    int srv, cli;
+    w_pair(&srv, &cli, 0);
     w_subscribe(cli, SCTP_ASSOC_CHANGE);
     w_subscribe(cli, SCTP_PEER_ADDR_CHANGE);
     w_fast_rtx(cli);

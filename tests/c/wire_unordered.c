@@ -13,12 +13,8 @@
 int main(void)
 {
     struct sockaddr_in to = t_addr(t_port(0));
-    int srv = w_socket(t_port(0));
-    int cli = w_socket(0);
-    struct sctp_event_subscribe ev = {.sctp_data_io_event = 1,
-                                      .sctp_association_event = 1};
-    CHECK_EQ(setsockopt(srv, SOL_SCTP, SCTP_EVENTS, &ev, sizeof ev), 0);
-    CHECK_EQ(setsockopt(cli, SOL_SCTP, SCTP_EVENTS, &ev, sizeof ev), 0);
+    int srv, cli;
+    w_pair(&srv, &cli, 1);
     w_fast_rtx(cli);
     sctp_assoc_t srv_id, id = w_associate(cli, srv, &to, "UO-SETUP", &srv_id);
     struct w_msg m;

@@ -120,6 +120,20 @@ static inline void w_subscribe(int s, int type)
     CHECK_EQ(setsockopt(s, SOL_SCTP, SCTP_EVENT, &e, sizeof e), 0);
 }
 
+/* The server on t_port(0) and a client, the server subscribed (the old
+ * SCTP_EVENTS way) to data io and association events, the client too
+ * when both is set. */
+static inline void w_pair(int *srv, int *cli, int both)
+{
+    *srv = w_socket(t_port(0));
+    *cli = w_socket(0);
+    struct sctp_event_subscribe ev = {.sctp_data_io_event = 1,
+                                      .sctp_association_event = 1};
+    CHECK_EQ(setsockopt(*srv, SOL_SCTP, SCTP_EVENTS, &ev, sizeof ev), 0);
+    if (both)
+        CHECK_EQ(setsockopt(*cli, SOL_SCTP, SCTP_EVENTS, &ev, sizeof ev), 0);
+}
+
 /* Short retransmission timeouts, and patience enough to outlive a
  * filter that drops packets for a few seconds: retransmissions come
  * quickly, and the association survives them. */
