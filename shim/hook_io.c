@@ -74,20 +74,12 @@ HOOK_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags,
 HOOK_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
     HOOK_SOCK(s, fd, real.sendmsg(fd, msg, flags));
-    if (!msg) {
-        errno = EFAULT;
-        return -1;
-    }
     return lx_sendmsg(s, msg, flags);
 }
 
 HOOK_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
     HOOK_SOCK(s, fd, real.recvmsg(fd, msg, flags));
-    if (!msg) {
-        errno = EFAULT;
-        return -1;
-    }
     return lx_recvmsg(s, msg, flags);
 }
 

@@ -16,14 +16,6 @@
 #include "sock.h"
 #include "user_mem.h"
 
-static size_t iov_len(const struct iovec *iov, size_t n)
-{
-    size_t t = 0;
-    for (size_t i = 0; i < n; i++)
-        t += iov[i].iov_len;
-    return t;
-}
-
 /* As the kernel's put_cmsg: what does not fit is cut short and flagged
  * MSG_CTRUNC, never dropped whole. */
 static void put_cmsg(struct msghdr *msg, size_t *used, int type,
@@ -128,7 +120,7 @@ static ssize_t translate_notif(struct ssock *s, struct msghdr *msg, size_t got,
     size_t len = lx_notif_encode(&nt, out, sizeof out);
     if (!len)
         return -1;
-    size_t cap = iov_len(msg->msg_iov, msg->msg_iovlen);
+    size_t cap = lx_iov_len(msg->msg_iov, msg->msg_iovlen);
     size_t put = len < cap ? len : cap;
     size_t off = 0;
     for (size_t i = 0; i < msg->msg_iovlen && off < put; i++) {

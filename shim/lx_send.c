@@ -9,20 +9,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "log.h"
 #include "lx_addr.h"
 #include "lx_conn.h"
 #include "lx_msg.h"
 #include "sock.h"
 #include "user_mem.h"
-
-static size_t iov_len(const struct iovec *iov, size_t n)
-{
-    size_t t = 0;
-    for (size_t i = 0; i < n; i++)
-        t += iov[i].iov_len;
-    return t;
-}
 
 static ssize_t fail(int e)
 {
@@ -126,7 +117,7 @@ static ssize_t send_all(struct ssock *s, const struct iovec *iov,
     int n = stk_assoc_list(s->stk, &ids);
     if (n < 0)
         return -1;
-    size_t len = iov_len(iov, iovcnt);
+    size_t len = lx_iov_len(iov, iovcnt);
     int sent = 0;
     ssize_t r = 0;
     for (int i = 0; i < n; i++) {
@@ -197,7 +188,7 @@ ssize_t lx_send_req(struct ssock *s, const struct iovec *iov, size_t iovcnt,
 {
     if (flags & MSG_OOB)
         return fail(EOPNOTSUPP);
-    size_t len = iov_len(iov, iovcnt);
+    size_t len = lx_iov_len(iov, iovcnt);
     uint16_t f = req->info.flags;
     lx_refresh_state(s);
     if (s->type == SOCK_STREAM && s->listening)

@@ -25,6 +25,7 @@ struct lx_send_req {
 
 struct sctp_sndrcvinfo;
 struct sctp_sndinfo;
+struct sctp_prinfo;
 
 /* Starts a request with the socket's default send parameters. */
 void lx_send_req_init(struct ssock *s, struct lx_send_req *req);
@@ -32,12 +33,13 @@ void lx_send_req_free(struct lx_send_req *req);
 /* Takes msg_name and the SCTP control messages: 0, or -1/errno. */
 int lx_send_parse(struct ssock *s, const struct msghdr *msg,
                   struct lx_send_req *req);
-/* Whether a Linux sender's sinfo_flags / snd_flags are all known. */
-int lx_send_flags_ok(unsigned flags);
 /* A message's own send parameters replace the socket's defaults
- * (sctp_sndinfo keeps the default lifetime, as Linux does). */
-void lx_send_take_sndrcv(struct lx_send_req *req, const struct sctp_sndrcvinfo *v);
-void lx_send_take_sndinfo(struct lx_send_req *req, const struct sctp_sndinfo *v);
+ * (sctp_sndinfo keeps the default lifetime, as Linux does); sctp_prinfo
+ * sets the PR-SCTP policy.  0, or -1/EINVAL for flags or a policy Linux
+ * does not know. */
+int lx_send_take_sndrcv(struct lx_send_req *req, const struct sctp_sndrcvinfo *v);
+int lx_send_take_sndinfo(struct lx_send_req *req, const struct sctp_sndinfo *v);
+int lx_send_take_prinfo(struct lx_send_req *req, const struct sctp_prinfo *v);
 /* sctp_sendx / sctp_sendmsgx and sctp_sendv on a shim socket. */
 ssize_t lx_sendx(struct ssock *s, const void *msg, size_t len,
                  const struct sockaddr *addrs, int addrcnt,

@@ -8,36 +8,12 @@
 
 #include "lx_addr.h"
 #include "lx_send.h"
-#include "lx_xlate.h"
 #include "sock.h"
 #include "user_mem.h"
 
-/* Bytes taken by cnt packed addresses, or -1/EINVAL (or EFAULT). */
-static int list_bytes(const struct sockaddr *addrs, int cnt)
-{
-    int bytes = 0;
-    for (int i = 0; i < cnt; i++) {
-        const struct sockaddr *sa = (const void *)((const char *)addrs + bytes);
-        if (!umem_ok(sa, sizeof(sa_family_t))) {
-            errno = EFAULT;
-            return -1;
-        }
-        socklen_t l = lx_addr_len(sa);
-        if (!l) {
-            errno = EINVAL;
-            return -1;
-        }
-        if (!umem_ok(sa, l)) {
-            errno = EFAULT;
-            return -1;
-        }
-        bytes += (int)l;
-    }
-    return bytes;
-}
-
 /* The destination list of a one-to-many send (one-to-one sockets ignore
- * it, as the kernel does): 0, or -1/errno. */
+ * it, as the kernel does), each address checked as the kernel checks a
+ * msg_name: 0, or -1/errno. */
 static int take_addrs(struct ssock *s, struct lx_send_req *req,
                       const struct sockaddr *addrs, int addrcnt)
 {
@@ -47,14 +23,25 @@ static int take_addrs(struct ssock *s, struct lx_send_req *req,
     }
     if (!addrs || !addrcnt || s->type != SOCK_SEQPACKET)
         return 0;
-    int bytes = list_bytes(addrs, addrcnt);
-    if (bytes < 0)
-        return -1;
-    for (int off = 0; off < bytes;) {
-        const struct sockaddr *sa = (const void *)((const char *)addrs + off);
-        if (lx_addr_check(s, sa, lx_addr_len(sa)) < 0)
+    int bytes = 0;
+    for (int i = 0; i < addrcnt; i++) {
+        const struct sockaddr *sa = (const void *)((const char *)addrs + bytes);
+        if (!umem_ok(sa, sizeof(sa_family_t))) {
+            errno = EFAULT;
             return -1;
-        off += (int)lx_addr_len(sa);
+        }
+        socklen_t l = lx_addr_len(sa);
+        if (!l) {
+            errno = EINVAL; /* not an IP address: no length to step by */
+            return -1;
+        }
+        if (!umem_ok(sa, l)) {
+            errno = EFAULT;
+            return -1;
+        }
+        if (lx_addr_check(s, sa, l) < 0)
+            return -1;
+        bytes += (int)l;
     }
     req->dst = addrs;
     req->dst_bytes = bytes;
@@ -72,13 +59,8 @@ ssize_t lx_sendx(struct ssock *s, const void *msg, size_t len,
         errno = EFAULT;
         return -1;
     }
-    if (sinfo) {
-        if (!lx_send_flags_ok(sinfo->sinfo_flags)) {
-            errno = EINVAL;
-            return -1;
-        }
-        lx_send_take_sndrcv(&req, sinfo);
-    }
+    if (sinfo && lx_send_take_sndrcv(&req, sinfo) < 0)
+        return -1;
     if (take_addrs(s, &req, addrs, addrcnt) < 0)
         return -1;
     struct iovec iv = {(void *)msg, len};
@@ -129,23 +111,12 @@ static int take_sendv_info(struct lx_send_req *req, void *info,
     }
     }
     if (snd) {
-        if (!lx_send_flags_ok(snd->snd_flags)) {
-            errno = EINVAL;
+        if (lx_send_take_sndinfo(req, snd) < 0)
             return -1;
-        }
-        lx_send_take_sndinfo(req, snd);
         /* RFC 6458 5.3.4: the id of a new association comes back here. */
         req->assoc_out = (uint32_t *)&((struct sctp_sndinfo *)snd)->snd_assoc_id;
     }
-    if (pr) {
-        if (pr->pr_policy & ~SCTP_PR_SCTP_MASK) {
-            errno = EINVAL;
-            return -1;
-        }
-        req->info.pr_policy = lx_pr_to_stk(pr->pr_policy);
-        req->info.pr_value = pr->pr_policy == SCTP_PR_SCTP_NONE ? 0 : pr->pr_value;
-    }
-    return 0;
+    return pr ? lx_send_take_prinfo(req, pr) : 0;
 }
 
 ssize_t lx_sendv(struct ssock *s, const struct iovec *iov, int iovcnt,
@@ -156,15 +127,10 @@ ssize_t lx_sendv(struct ssock *s, const struct iovec *iov, int iovcnt,
         errno = EINVAL;
         return -1;
     }
-    if (!umem_ok(iov, (size_t)iovcnt * sizeof *iov)) {
+    if (!umem_iov_ok(iov, (size_t)iovcnt)) {
         errno = EFAULT;
         return -1;
     }
-    for (int i = 0; i < iovcnt; i++)
-        if (!umem_ok(iov[i].iov_base, iov[i].iov_len)) {
-            errno = EFAULT;
-            return -1;
-        }
     struct lx_send_req req;
     lx_send_req_init(s, &req);
     if (take_sendv_info(&req, info, infolen, infotype) < 0)

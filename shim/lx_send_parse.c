@@ -35,13 +35,10 @@ static int inval(void)
     return -1;
 }
 
-int lx_send_flags_ok(unsigned flags)
+int lx_send_take_sndrcv(struct lx_send_req *req, const struct sctp_sndrcvinfo *v)
 {
-    return !(flags & ~(unsigned)LX_SEND_FLAGS);
-}
-
-void lx_send_take_sndrcv(struct lx_send_req *req, const struct sctp_sndrcvinfo *v)
-{
+    if (v->sinfo_flags & ~LX_SEND_FLAGS)
+        return inval();
     struct stk_sndinfo *i = &req->info;
     memset(i, 0, sizeof *i);
     i->sid = v->sinfo_stream;
@@ -54,10 +51,13 @@ void lx_send_take_sndrcv(struct lx_send_req *req, const struct sctp_sndrcvinfo *
     /* A lifetime with no policy is a TTL, as Linux treats it. */
     if (i->pr_policy == STK_PR_NONE && v->sinfo_timetolive)
         i->pr_policy = STK_PR_TTL;
+    return 0;
 }
 
-void lx_send_take_sndinfo(struct lx_send_req *req, const struct sctp_sndinfo *v)
+int lx_send_take_sndinfo(struct lx_send_req *req, const struct sctp_sndinfo *v)
 {
+    if (v->snd_flags & ~LX_SEND_FLAGS)
+        return inval();
     struct stk_sndinfo *i = &req->info;
     uint32_t ttl = i->pr_value;
     memset(i, 0, sizeof *i);
@@ -68,6 +68,16 @@ void lx_send_take_sndinfo(struct lx_send_req *req, const struct sctp_sndinfo *v)
     i->assoc_id = (uint32_t)v->snd_assoc_id;
     i->pr_policy = lx_pr_to_stk(v->snd_flags);
     i->pr_value = ttl;
+    return 0;
+}
+
+int lx_send_take_prinfo(struct lx_send_req *req, const struct sctp_prinfo *v)
+{
+    if (v->pr_policy & ~SCTP_PR_SCTP_MASK)
+        return inval();
+    req->info.pr_policy = lx_pr_to_stk(v->pr_policy);
+    req->info.pr_value = v->pr_policy == SCTP_PR_SCTP_NONE ? 0 : v->pr_value;
+    return 0;
 }
 
 /* SCTP_DSTADDRV4/V6 add peer addresses for a new association, each on
@@ -129,9 +139,8 @@ int lx_send_parse(struct ssock *s, const struct msghdr *msg,
             if (dlen != sizeof v)
                 return inval();
             memcpy(&v, d, sizeof v);
-            if (!lx_send_flags_ok(v.sinfo_flags))
-                return inval();
-            lx_send_take_sndrcv(req, &v);
+            if (lx_send_take_sndrcv(req, &v) < 0)
+                return -1;
             break;
         }
         case SCTP_SNDINFO: {
@@ -139,10 +148,9 @@ int lx_send_parse(struct ssock *s, const struct msghdr *msg,
             if (dlen != sizeof v)
                 return inval();
             memcpy(&v, d, sizeof v);
-            if (!lx_send_flags_ok(v.snd_flags))
-                return inval();
             uint32_t pr_value = req->info.pr_value, pr_policy = req->info.pr_policy;
-            lx_send_take_sndinfo(req, &v);
+            if (lx_send_take_sndinfo(req, &v) < 0)
+                return -1;
             if (have_pr) { /* an SCTP_PRINFO before it still holds */
                 req->info.pr_value = pr_value;
                 req->info.pr_policy = (uint16_t)pr_policy;
@@ -154,10 +162,8 @@ int lx_send_parse(struct ssock *s, const struct msghdr *msg,
             if (dlen != sizeof v)
                 return inval();
             memcpy(&v, d, sizeof v);
-            if (v.pr_policy & ~SCTP_PR_SCTP_MASK)
-                return inval();
-            req->info.pr_policy = lx_pr_to_stk(v.pr_policy);
-            req->info.pr_value = v.pr_policy == SCTP_PR_SCTP_NONE ? 0 : v.pr_value;
+            if (lx_send_take_prinfo(req, &v) < 0)
+                return -1;
             have_pr = 1;
             break;
         }

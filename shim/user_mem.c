@@ -62,17 +62,24 @@ int umem_ok(const void *p, size_t len)
     return 1;
 }
 
+int umem_iov_ok(const struct iovec *iov, size_t n)
+{
+    if (n && !umem_ok(iov, n * sizeof *iov))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!umem_ok(iov[i].iov_base, iov[i].iov_len))
+            return 0;
+    return 1;
+}
+
 int umem_msghdr_ok(const struct msghdr *m)
 {
     if (!umem_ok(m, sizeof *m))
         return 0;
     if (m->msg_name && !umem_ok(m->msg_name, m->msg_namelen))
         return 0;
-    if (m->msg_iovlen && !umem_ok(m->msg_iov, m->msg_iovlen * sizeof *m->msg_iov))
+    if (!umem_iov_ok(m->msg_iov, m->msg_iovlen))
         return 0;
-    for (size_t i = 0; i < m->msg_iovlen; i++)
-        if (!umem_ok(m->msg_iov[i].iov_base, m->msg_iov[i].iov_len))
-            return 0;
     if (m->msg_controllen && !umem_ok(m->msg_control, m->msg_controllen))
         return 0;
     return 1;

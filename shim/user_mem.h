@@ -5,9 +5,12 @@
 
 #include <stddef.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 /* 1 when [p, p+len) is mapped (always for len 0), else 0. */
 int umem_ok(const void *p, size_t len);
+/* An iovec array and every buffer it names. */
+int umem_iov_ok(const struct iovec *iov, size_t n);
 /* The msghdr, its name, iovec array, buffers and control area. */
 int umem_msghdr_ok(const struct msghdr *m);
 
