@@ -279,6 +279,10 @@ TEST(enoent)
                            0, SCTP_ABORT, 0, 0, 0), ENOENT);
     CHECK_ERR(sctp_sendmsg(cli, NULL, 0, (struct sockaddr *)&none, sizeof none,
                            0, SCTP_EOF, 0, 0, 0), ENOENT);
+    /* An address list with something that is not an IP address. */
+    struct sockaddr_storage odd = {.ss_family = AF_UNIX};
+    CHECK_ERR(sctp_sendmsgx(cli, "x", 1, (struct sockaddr *)&odd, 1, 0, 0, 0, 0, 0),
+              EINVAL);
     nothing_arrived(srv);
     /* the association is intact */
     si.sinfo_flags = 0;
@@ -345,6 +349,20 @@ TEST(einval)
                          SCTP_SENDV_SNDINFO, 0), EINVAL);
     CHECK_ERR(sctp_sendv(cli, &iv, 1, NULL, 0, &snd, sizeof snd,
                          SCTP_SENDV_NOINFO, 0), EINVAL);
+    /* The same flag and policy checks on every way in. */
+    snd.snd_flags = 0x1000;
+    CHECK_ERR(sctp_sendv(cli, &iv, 1, NULL, 0, &snd, sizeof snd,
+                         SCTP_SENDV_SNDINFO, 0), EINVAL);
+    struct sctp_sendv_spa spa = {.sendv_flags = 0x80};
+    CHECK_ERR(sctp_sendv(cli, &iv, 1, NULL, 0, &spa, sizeof spa,
+                         SCTP_SENDV_SPA, 0), EINVAL);
+    spa.sendv_flags = SCTP_SEND_PRINFO_VALID;
+    spa.sendv_prinfo.pr_policy = 0x7;
+    CHECK_ERR(sctp_sendv(cli, &iv, 1, NULL, 0, &spa, sizeof spa,
+                         SCTP_SENDV_SPA, 0), EINVAL);
+    si.sinfo_flags = 0x1000;
+    CHECK_ERR(sctp_sendx(cli, "x", 1, NULL, 0, &si, 0), EINVAL);
+    CHECK_ERR(sctp_sendmsgx(cli, "x", 1, NULL, 0, 0, 0x1000, 0, 0, 0), EINVAL);
     nothing_arrived(srv);
     still_works(cli, srv);
     close(cli), close(srv), close(lsn);
