@@ -210,12 +210,14 @@ void mirror_wait_upcall(struct ssock *s, unsigned seen, int ms)
     pthread_mutex_unlock(&s->m.lock);
 }
 
-void mirror_send_blocked(struct ssock *s, unsigned seen)
+int mirror_send_blocked(struct ssock *s, unsigned seen)
 {
     pthread_mutex_lock(&s->m.lock);
-    if (s->m.upcalls == seen) {
+    int blocked = s->m.upcalls == seen;
+    if (blocked) {
         s->m.send_blocked = 1;
         set_writable(&s->m, 0);
     }
     pthread_mutex_unlock(&s->m.lock);
+    return blocked;
 }

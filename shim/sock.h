@@ -99,8 +99,9 @@ void mirror_wait_upcall(struct ssock *s, unsigned seen, int ms);
 void mirror_note_upcall(struct ssock *s);
 /* A send was refused for lack of room although the stack counted the
  * socket writable: keep X not writable until the stack moves (unless it
- * moved since the attempt, seen being the upcall count before it). */
-void mirror_send_blocked(struct ssock *s, unsigned seen);
+ * moved since the attempt, seen being the upcall count before it).
+ * Says whether it did. */
+int mirror_send_blocked(struct ssock *s, unsigned seen);
 int mirror_init(struct mirror *m, int *app_fd, int cloexec, int nonblock);
 void mirror_destroy(struct mirror *m);
 

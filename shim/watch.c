@@ -15,15 +15,30 @@
 #define WATCH_BUSY_US 1000
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t kicked;
+static int kicks;
+
+static void deadline(struct timespec *ts, long us)
+{
+    clock_gettime(CLOCK_MONOTONIC, ts);
+    ts->tv_nsec += us * 1000L;
+    ts->tv_sec += ts->tv_nsec / 1000000000L;
+    ts->tv_nsec %= 1000000000L;
+}
 
 static void *watch_loop(void *arg)
 {
     (void)arg;
-    struct timespec idle = {0, WATCH_PERIOD_MS * 1000L * 1000L};
-    struct timespec busy = {0, WATCH_BUSY_US * 1000L};
     int blocked = 0;
     for (;;) {
-        nanosleep(blocked ? &busy : &idle, NULL);
+        struct timespec ts;
+        deadline(&ts, blocked ? WATCH_BUSY_US : WATCH_PERIOD_MS * 1000L);
+        pthread_mutex_lock(&lock);
+        while (!kicks && pthread_cond_timedwait(&kicked, &lock, &ts) == 0)
+            ;
+        kicks = 0;
+        pthread_mutex_unlock(&lock);
         blocked = sock_resync_all();
     }
     return NULL;
@@ -33,7 +48,12 @@ static void start(void)
 {
     pthread_t t;
     pthread_attr_t a;
+    pthread_condattr_t ca;
     sigset_t all, old;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&kicked, &ca);
+    pthread_condattr_destroy(&ca);
     /* The program's signals are not this thread's business. */
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -54,8 +74,21 @@ void watch_start(void)
     pthread_once(&once, start);
 }
 
+void watch_kick(void)
+{
+    pthread_mutex_lock(&lock);
+    kicks = 1;
+    pthread_cond_signal(&kicked);
+    pthread_mutex_unlock(&lock);
+}
+
 void watch_forget_after_fork(void)
 {
     pthread_once_t fresh = PTHREAD_ONCE_INIT;
+    pthread_mutex_t unlocked = PTHREAD_MUTEX_INITIALIZER;
+    /* The child has no watch thread, and the lock may have been copied
+     * held: start() makes both anew. */
     once = fresh;
+    lock = unlocked;
+    kicks = 0;
 }

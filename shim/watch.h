@@ -8,6 +8,9 @@
  * as an end of file that poll never reported.  Only in processes that
  * have opened an SCTP socket. */
 void watch_start(void);
+/* A one-to-many sender has just found its queue full: start retrying it
+ * now rather than at the next idle tick. */
+void watch_kick(void);
 void watch_forget_after_fork(void);
 
 #endif
