@@ -53,7 +53,7 @@ static void usage(void)
             "usage: BENCH TEST [--tcp|--sctp] [--seqpacket] [--port P] "
             "[--udp-port U]\n"
             "       [--size BYTES] [--secs S] [--assocs N] [--msgs M]\n"
-            "TEST: bulk rr connect many pipe idle\n");
+            "TEST: bulk rr connect many pipe pipe_thread idle\n");
     exit(2);
 }
 

@@ -8,6 +8,7 @@
 #include <netinet/sctp.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -335,6 +336,14 @@ static void client_many(void)
     free(buf);
 }
 
+static void *sleep_forever(void *arg)
+{
+    (void)arg;
+    for (;;)
+        pause();
+    return NULL;
+}
+
 /* A process that opened an SCTP socket and does nothing: its CPU use. */
 static void idle(void)
 {
@@ -364,6 +373,15 @@ int main(int argc, char **argv)
         run_pipe_test(A.secs);
         if (fd >= 0)
             close(fd);
+        return 0;
+    }
+    if (!strcmp(A.test, "pipe_thread")) {
+        /* No shim, one idle thread: what being multi-threaded alone costs
+         * ordinary I/O (an SCTP socket brings the stack's threads). */
+        pthread_t t;
+        if (pthread_create(&t, NULL, sleep_forever, NULL) != 0)
+            die("pthread_create");
+        run_pipe_test(A.secs);
         return 0;
     }
     if (!strcmp(A.test, "idle")) {
