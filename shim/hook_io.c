@@ -5,10 +5,26 @@
 #include <sys/sendfile.h>
 #include <unistd.h>
 
+#include "gate.h"
 #include "hook.h"
 #include "lx_msg.h"
 
 extern void __chk_fail(void) __attribute__((noreturn));
+
+/* usrsctp's receive threads wait here for each packet, and handle it
+ * once this returns (see gate.h).  A call made from inside a usrsctp call
+ * of the program's is not one: that thread must not keep the gate. */
+static ssize_t stack_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+    if (stk_inside())
+        return real.recvmsg(fd, msg, flags);
+    gate_packet_wait();
+    ssize_t r = real.recvmsg(fd, msg, flags);
+    int e = errno;
+    gate_packet_got();
+    errno = e;
+    return r;
+}
 
 HOOK_EXPORT ssize_t read(int fd, void *buf, size_t n)
 {
@@ -79,6 +95,8 @@ HOOK_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 
 HOOK_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
+    if (__builtin_expect(fdtab_is_private(fd), 0))
+        return stack_recvmsg(fd, msg, flags);
     HOOK_SOCK(s, fd, real.recvmsg(fd, msg, flags));
     return lx_recvmsg(s, msg, flags);
 }

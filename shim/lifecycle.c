@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "gate.h"
 #include "linger.h"
 #include "log.h"
 #include "watch.h"
@@ -24,6 +25,7 @@ static void at_fork_child(void)
     linger_forget_after_fork();
     registry_forget_after_fork();
     stk_forget_after_fork();
+    gate_forget_after_fork();
 }
 
 static int linger_ms(void)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "gate.h"
 #include "log.h"
 #include "registry.h"
 #include "stack.h"
@@ -22,7 +23,7 @@ void linger_add(struct stk_sock *stk, uint16_t claimed_port)
 {
     struct lingering *l = malloc(sizeof *l);
     if (!l) {
-        stk_close(stk, 0);
+        stk_close(stk, 0); /* the caller holds the gate */
         if (claimed_port)
             registry_release(claimed_port);
         return;
@@ -70,7 +71,9 @@ static void reap(int force)
         SHIM_LOG("exit: aborting associations still shutting down");
     while (done) {
         struct lingering *next = done->next;
+        gate_shut();
         stk_close(done->stk, force);
+        gate_open();
         if (done->port)
             registry_release(done->port);
         free(done);

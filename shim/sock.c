@@ -8,11 +8,11 @@
 #include <string.h>
 
 #include "fdtab.h"
+#include "gate.h"
 #include "lifecycle.h"
 #include "linger.h"
 #include "log.h"
 #include "watch.h"
-#include "log.h"
 #include "real.h"
 #include "registry.h"
 
@@ -118,7 +118,9 @@ int sock_create(int family, int type, int cloexec, int nonblock)
         return -1;
     }
     if (publish(s, fd) < 0) {
+        gate_shut();
         stk_close(s->stk, 1);
+        gate_open();
         sock_free(s);
         return -1;
     }
@@ -136,7 +138,9 @@ int sock_adopt(struct ssock *parent, struct stk_sock *stk, struct ssock *s,
     s->v4mapped = parent->v4mapped;
     __atomic_store_n(&s->stk, stk, __ATOMIC_RELEASE);
     if (publish(s, fd) < 0) {
+        gate_shut();
         stk_close(stk, 1);
+        gate_open();
         sock_free(s);
         return -1;
     }
@@ -172,6 +176,11 @@ static void close_stack_socket(struct ssock *s)
     /* An upcall that started before the detach may still be using s. */
     while (atomic_load(&s->inflight))
         sched_yield();
+    /* No packet may be handled between the drain below and the close:
+     * usrsctp aborts an association, instead of shutting it down, when
+     * anything is unread at close, even a notification that arrived in
+     * between. */
+    gate_shut();
     /* A one-to-one listener has no data of its own to leave unread. */
     int abort = s->type == SOCK_STREAM && s->listening
                     ? 0
@@ -191,6 +200,7 @@ static void close_stack_socket(struct ssock *s)
         if (s->claimed_port)
             registry_release(s->claimed_port);
     }
+    gate_open();
     s->claimed_port = 0;
     linger_reap();
 }

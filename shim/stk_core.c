@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gate.h"
 #include "log.h"
 #include "real.h"
 #include "stack.h"
@@ -350,7 +351,11 @@ int stk_listen(struct stk_sock *s, int backlog)
 struct stk_sock *stk_accept(struct stk_sock *s, struct sockaddr *sa,
                             socklen_t *len, stk_upcall_fn fn, void *arg)
 {
+    gate_shut();
     struct socket *so = usr.usrsctp_accept(s->so, sa, len);
+    int e = errno;
+    gate_open();
+    errno = e;
     if (!so)
         return NULL;
     return wrap(so, s->family, 0, fn, arg);
