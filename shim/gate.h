@@ -10,10 +10,12 @@
 #ifndef SCTPSHIM_GATE_H
 #define SCTPSHIM_GATE_H
 
-/* A stack thread is about to wait for its next packet, and has one. */
+/* A stack thread is about to wait for its next packet: it lets go. */
 void gate_packet_wait(void);
+/* It has one, and holds the gate (shared) until its next wait. */
 void gate_packet_got(void);
-/* Around usrsctp_accept() and usrsctp_close(). */
+/* Around usrsctp_accept() and usrsctp_close(): waits for the packets
+ * being handled, and keeps the next ones waiting. */
 void gate_shut(void);
 void gate_open(void);
 void gate_forget_after_fork(void);

@@ -20,9 +20,11 @@ static ssize_t stack_recvmsg(int fd, struct msghdr *msg, int flags)
         return real.recvmsg(fd, msg, flags);
     gate_packet_wait();
     ssize_t r = real.recvmsg(fd, msg, flags);
-    int e = errno;
-    gate_packet_got();
-    errno = e;
+    /* Nothing to handle after an error or an empty datagram, and a
+     * thread that leaves its loop (usrsctp_finish at exit) must not
+     * leave holding the gate. */
+    if (r > 0)
+        gate_packet_got();
     return r;
 }
 
