@@ -183,6 +183,15 @@ void side_wait_bye(struct side *s)
         ;
 }
 
+void print_many(uint64_t t0_ns, long msgs, int assocs, const char *server_kib,
+                long rss0_kib)
+{
+    double secs = (double)(now_ns() - t0_ns) / 1e9;
+    printf("many_secs %.3f\nmany_msgs_per_s %.0f\n", secs, (double)msgs / secs);
+    printf("many_server_kib_per_assoc %.2f\nmany_client_kib_per_assoc %.2f\n",
+           atof(server_kib) / assocs, (double)(rss_kib() - rss0_kib) / assocs);
+}
+
 void run_pipe_test(double secs)
 {
     int p[2];

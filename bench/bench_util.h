@@ -50,6 +50,13 @@ void side_parent(struct side *s);
 void side_bye(struct side *s);
 void side_wait_bye(struct side *s);
 
+/* The "many" client's figures, in the names scripts/bench reads: time
+ * since t0_ns for msgs messages over assocs associations, and the memory
+ * each association took on the server (server_kib, its report) and here
+ * (since rss0_kib). */
+void print_many(uint64_t t0_ns, long msgs, int assocs, const char *server_kib,
+                long rss0_kib);
+
 /* The 64-byte pipe round trip both programs report as a baseline. */
 void run_pipe_test(double secs);
 

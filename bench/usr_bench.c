@@ -218,11 +218,7 @@ static void client(void)
         for (long m = 0; m < A.msgs; m++)
             send_msg(so[m % n], buf, A.size);
         side_result(&side, res, sizeof res);
-        double secs = (double)(now_ns() - t0) / 1e9;
-        printf("many_secs %.3f\nmany_msgs_per_s %.0f\n", secs,
-               (double)A.msgs / secs);
-        printf("many_server_kib_per_assoc %.2f\nmany_client_kib_per_assoc %.2f\n",
-               atof(res) / n, (double)(rss_kib() - rss0) / n);
+        print_many(t0, A.msgs, n, res, rss0);
         for (int i = 0; i < n; i++)
             usrsctp_close(so[i]);
         free(so);
