@@ -11,8 +11,10 @@
 
 /* The socket behind fd, or NULL for descriptors the shim does not own.
  * An inherited socket in a fork child answers EBADFD. */
-#define HOOK_SOCK(s, fd, realcall)                                          \
-    struct ssock *s = fdtab_sock(fd);                                       \
+#define HOOK_SOCK(s, fd, realcall) HOOK_SOCK_OF(s, fdtab_sock(fd), fd, realcall)
+/* The same, from a table entry already read (never FDTAB_PRIVATE). */
+#define HOOK_SOCK_OF(s, entry, fd, realcall)                                \
+    struct ssock *s = (entry);                                              \
     if (__builtin_expect(s == NULL, 1)) {                                   \
         if (__builtin_expect(real.close == NULL, 0))                        \
             real_init();                                                    \

@@ -97,9 +97,10 @@ HOOK_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 
 HOOK_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
-    if (__builtin_expect(fdtab_is_private(fd), 0))
+    struct ssock *entry = fdtab_raw(fd);
+    if (__builtin_expect(entry == FDTAB_PRIVATE, 0))
         return stack_recvmsg(fd, msg, flags);
-    HOOK_SOCK(s, fd, real.recvmsg(fd, msg, flags));
+    HOOK_SOCK_OF(s, entry, fd, real.recvmsg(fd, msg, flags));
     return lx_recvmsg(s, msg, flags);
 }
 

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "gate.h"
 #include "log.h"
 #include "registry.h"
 #include "stack.h"
@@ -71,9 +70,7 @@ static void reap(int force)
         SHIM_LOG("exit: aborting associations still shutting down");
     while (done) {
         struct lingering *next = done->next;
-        gate_shut();
-        stk_close(done->stk, force);
-        gate_open();
+        stk_close_gated(done->stk, force);
         if (done->port)
             registry_release(done->port);
         free(done);

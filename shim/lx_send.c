@@ -14,7 +14,6 @@
 #include "lx_msg.h"
 #include "sock.h"
 #include "user_mem.h"
-#include "watch.h"
 
 static ssize_t fail(int e)
 {
@@ -33,15 +32,6 @@ static int too_big(struct ssock *s, size_t len)
            len > (size_t)sndbuf;
 }
 
-/* The send would block.  usrsctp never announces room in a one-to-many
- * queue, so the watch thread retries such a sender: it starts now, not
- * at its next idle tick (a quarter of a second of an idle queue). */
-static void send_blocked(struct ssock *s, unsigned seen)
-{
-    if (mirror_send_blocked(s, seen) && s->type == SOCK_SEQPACKET)
-        watch_kick();
-}
-
 /* One message to one place, blocking as the socket's mode says. */
 static ssize_t send_loop(struct ssock *s, const struct iovec *iov,
                          size_t iovcnt, const struct sockaddr *to,
@@ -54,7 +44,7 @@ static ssize_t send_loop(struct ssock *s, const struct iovec *iov,
             return r;
         if (!stk_is_nonblocking_errno(errno))
             return -1;
-        send_blocked(s, seen);
+        sock_send_blocked(s, seen);
         if (lx_block(s, 1, flags & MSG_DONTWAIT, spins) < 0)
             return -1;
     }
@@ -111,7 +101,7 @@ static ssize_t send_new(struct ssock *s, const struct iovec *iov,
             return r;
         if (!stk_is_nonblocking_errno(e))
             return fail(e);
-        send_blocked(s, seen);
+        sock_send_blocked(s, seen);
         if (lx_block(s, 1, flags & MSG_DONTWAIT, spins) < 0)
             return -1;
     }

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "fdtab.h"
 #include "real.h"
 #include "sock.h"
@@ -198,11 +199,7 @@ void mirror_note_upcall(struct ssock *s)
 
 void mirror_wait_upcall(struct ssock *s, unsigned seen, int ms)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_nsec += (long)ms * 1000000L;
-    ts.tv_sec += ts.tv_nsec / 1000000000L;
-    ts.tv_nsec %= 1000000000L;
+    struct timespec ts = deadline_after(CLOCK_REALTIME, (long)ms * 1000L);
     pthread_mutex_lock(&s->m.lock);
     while (s->m.upcalls == seen)
         if (pthread_cond_timedwait(&s->m.changed, &s->m.lock, &ts) != 0)

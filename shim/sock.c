@@ -118,9 +118,7 @@ int sock_create(int family, int type, int cloexec, int nonblock)
         return -1;
     }
     if (publish(s, fd) < 0) {
-        gate_shut();
-        stk_close(s->stk, 1);
-        gate_open();
+        stk_close_gated(s->stk, 1);
         sock_free(s);
         return -1;
     }
@@ -138,9 +136,7 @@ int sock_adopt(struct ssock *parent, struct stk_sock *stk, struct ssock *s,
     s->v4mapped = parent->v4mapped;
     __atomic_store_n(&s->stk, stk, __ATOMIC_RELEASE);
     if (publish(s, fd) < 0) {
-        gate_shut();
-        stk_close(stk, 1);
-        gate_open();
+        stk_close_gated(stk, 1);
         sock_free(s);
         return -1;
     }
@@ -224,6 +220,12 @@ int sock_close_fd(int fd, struct ssock *s)
     int r = real.close(fd);
     sock_release(s);
     return r;
+}
+
+void sock_send_blocked(struct ssock *s, unsigned seen)
+{
+    if (mirror_send_blocked(s, seen) && s->type == SOCK_SEQPACKET)
+        watch_kick();
 }
 
 int sock_resync_all(void)

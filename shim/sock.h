@@ -79,6 +79,11 @@ int sock_close_fd(int fd, struct ssock *s);
 /* Brings every socket's mirror in line with the stack.  Returns non-zero
  * when a sender is waiting for room the stack may not announce. */
 int sock_resync_all(void);
+/* A send was refused for lack of room (seen: the upcall count before it):
+ * see mirror_send_blocked.  usrsctp never announces room in a one-to-many
+ * queue, so sock_resync_all retries such a sender, starting now rather
+ * than at the watch thread's next idle tick. */
+void sock_send_blocked(struct ssock *s, unsigned seen);
 /* Fork child: every inherited socket becomes unusable. */
 void sock_orphan_all(void);
 /* Exit: close every socket gracefully. */

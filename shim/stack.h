@@ -204,8 +204,10 @@ void stk_drain_at_exit(int linger_ms);
 
 struct stk_sock *stk_socket(int family, int one_to_many, stk_upcall_fn fn,
                             void *arg);
-/* The caller holds the gate shut (gate.h). */
+/* The caller holds the gate shut (gate.h)... */
 void stk_close(struct stk_sock *s, int abortive);
+/* ...or this shuts it around the close. */
+void stk_close_gated(struct stk_sock *s, int abortive);
 void stk_detach_upcall(struct stk_sock *s);
 int stk_events(struct stk_sock *s);
 

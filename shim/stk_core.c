@@ -303,6 +303,13 @@ void stk_close(struct stk_sock *s, int abortive)
     free(s);
 }
 
+void stk_close_gated(struct stk_sock *s, int abortive)
+{
+    gate_shut();
+    stk_close(s, abortive);
+    gate_open();
+}
+
 int stk_events(struct stk_sock *s)
 {
     int e = usr.usrsctp_get_events(s->so);

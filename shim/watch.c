@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "deadline.h"
 #include "log.h"
 #include "sock.h"
 
@@ -19,21 +20,13 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t kicked;
 static int kicks;
 
-static void deadline(struct timespec *ts, long us)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_nsec += us * 1000L;
-    ts->tv_sec += ts->tv_nsec / 1000000000L;
-    ts->tv_nsec %= 1000000000L;
-}
-
 static void *watch_loop(void *arg)
 {
     (void)arg;
     int blocked = 0;
     for (;;) {
-        struct timespec ts;
-        deadline(&ts, blocked ? WATCH_BUSY_US : WATCH_PERIOD_MS * 1000L);
+        struct timespec ts = deadline_after(
+            CLOCK_MONOTONIC, blocked ? WATCH_BUSY_US : WATCH_PERIOD_MS * 1000L);
         pthread_mutex_lock(&lock);
         while (!kicks && pthread_cond_timedwait(&kicked, &lock, &ts) == 0)
             ;
