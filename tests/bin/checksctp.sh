@@ -7,7 +7,7 @@ SCTPSHIM=${SCTPSHIM:-/work/main/build/scripts/sctpshim}
 TEST_PORT=${TEST_PORT:-7190}   # unused: checksctp opens no port
 
 NAME=checksctp
-. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname -- "${BASH_SOURCE[0]}")/../lib/lib.sh"
 
 # expect DESC EXPECTED_RC EXPECTED_TEXT FILE ACTUAL_RC
 expect() {

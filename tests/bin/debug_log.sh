@@ -10,7 +10,7 @@ SCTPSHIM=${SCTPSHIM:-/work/main/build/scripts/sctpshim}
 TEST_PORT=${TEST_PORT:-7160}   # unused: no socket is bound
 
 NAME=debug_log
-. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname -- "${BASH_SOURCE[0]}")/../lib/lib.sh"
 
 cat >"$tmp/probe.py" <<'PY'
 import errno, fcntl, os, socket, sys, termios

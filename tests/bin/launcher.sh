@@ -7,14 +7,14 @@ SCTPSHIM=${SCTPSHIM:-/work/main/build/scripts/sctpshim}
 TEST_PORT=${TEST_PORT:-7900}   # unused
 
 NAME=launcher
-. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname -- "${BASH_SOURCE[0]}")/../lib/lib.sh"
 
 out=$("$SCTPSHIM" --version)
 [ "$out" = "sctpshim 0.1.0" ] || fail "--version printed '$out'"
 ok "--version: $out"
 
 "$SCTPSHIM" --help > "$tmp/help"
-grep -q '^Usage: sctpshim PROGRAM \[ARGS...\]' "$tmp/help" || { show "$tmp/help"; fail "--help"; }
+grep -q '^Usage: sctpshim \[--tcp\] PROGRAM \[ARGS...\]' "$tmp/help" || { show "$tmp/help"; fail "--help"; }
 grep -q 'SCTPSHIM_DEBUG' "$tmp/help" || { show "$tmp/help"; fail "--help lacks the environment"; }
 ok "--help"
 
@@ -29,3 +29,10 @@ maps=$("$SCTPSHIM" sh -c 'cat /proc/$$/maps; echo "args:$1,$2"' sh "a b" c)
 grep -q 'libsctpshim.so' <<<"$maps" || fail "library not preloaded"
 grep -q '^args:a b,c$' <<<"$maps" || fail "arguments not passed intact"
 ok "runs the program with libsctpshim.so preloaded, arguments intact"
+
+# --tcp sets SCTPSHIM_TCP for the library and is not passed on.
+out=$(env -u SCTPSHIM_TCP "$SCTPSHIM" --tcp sh -c 'echo "tcp=$SCTPSHIM_TCP args=$*"' sh --tcp x)
+[ "$out" = "tcp=1 args=--tcp x" ] || fail "--tcp: '$out'"
+out=$(env -u SCTPSHIM_TCP "$SCTPSHIM" sh -c 'echo "tcp=${SCTPSHIM_TCP:-}"')
+[ "$out" = "tcp=" ] || fail "without --tcp: '$out'"
+ok "--tcp sets SCTPSHIM_TCP=1 for the program, and only the first argument counts"

@@ -8,7 +8,7 @@ SCTPSHIM=${SCTPSHIM:-/work/main/build/scripts/sctpshim}
 TEST_PORT=${TEST_PORT:-7130}
 
 NAME=ncat
-. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname -- "${BASH_SOURCE[0]}")/../lib/lib.sh"
 
 P=$TEST_PORT
 SIZE=3000000

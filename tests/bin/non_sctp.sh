@@ -12,7 +12,7 @@ SCTPSHIM=${SCTPSHIM:-/work/main/build/scripts/sctpshim}
 TEST_PORT=${TEST_PORT:-7150}
 
 NAME=non_sctp
-. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname -- "${BASH_SOURCE[0]}")/../lib/lib.sh"
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
 # same DESC FILE1 FILE2: the two files must be byte-identical.
 same() {

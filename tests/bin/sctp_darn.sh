@@ -10,7 +10,7 @@ LPORT=$TEST_PORT            # listener
 SPORT=$((TEST_PORT + 1))    # sender
 
 NAME=sctp_darn
-. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname -- "${BASH_SOURCE[0]}")/../lib/lib.sh"
 
 
 lst_log=$tmp/listener.log

@@ -11,7 +11,7 @@ SPORT=$TEST_PORT            # server
 CPORT=$((TEST_PORT + 1))    # client
 
 NAME=sctp_test
-. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname -- "${BASH_SOURCE[0]}")/../lib/lib.sh"
 
 
 srv_log=$tmp/server.log

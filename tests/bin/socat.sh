@@ -10,7 +10,7 @@ SCTPSHIM=${SCTPSHIM:-/work/main/build/scripts/sctpshim}
 TEST_PORT=${TEST_PORT:-7120}
 
 NAME=socat
-. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname -- "${BASH_SOURCE[0]}")/../lib/lib.sh"
 
 # start_listener NAME PORT SOCAT-ARGS...: run socat in the background under
 # the shim and wait (bounded) until it listens.  Sets lst_pid.

@@ -332,9 +332,11 @@ TEST(shutdown_and_eof)
     CHECK_ERR(write(cli, "x", 1), EPIPE);
     signal(SIGPIPE, SIG_DFL);
     int one = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+    CHECK_ERR(recv(one, buf, 1, 0), ENOTCONN);
     CHECK_ERR(shutdown(one, SHUT_RDWR), ENOTCONN);
     CHECK_ERR(send(one, "x", 1, 0), ENOTCONN);
-    CHECK_ERR(recv(one, buf, 1, 0), ENOTCONN);
+    /* Linux's inet_shutdown applies the shutdown all the same. */
+    CHECK_EQ(recv(one, buf, 1, 0), 0);
     close(one);
     close(cli);
     close(srv);

@@ -5,6 +5,7 @@
 #include <usrsctp.h>
 
 #include "notif_cases.h"
+#include "usrsctp/notif_wire.h"
 
 static void head(union sctp_notification *u, uint16_t type, uint16_t flags,
                  size_t len)
@@ -47,7 +48,7 @@ static size_t send_failed(union sctp_notification *u, uint16_t flags)
     struct sctp_send_failed_event *f = &u->sn_send_failed_event;
     f->ssfe_error = 0;
     f->ssfe_info.snd_sid = NC_SID;
-    f->ssfe_info.snd_flags = SCTP_UNORDERED;
+    f->ssfe_info.snd_flags = SCTP_DATA_LAST_FRAG | 0x04; /* and U */
     f->ssfe_info.snd_ppid = NC_PPID;
     f->ssfe_info.snd_context = NC_CONTEXT;
     f->ssfe_info.snd_assoc_id = NC_ASSOC;
@@ -121,13 +122,18 @@ size_t usr_notif_build(int c, void *buf, size_t cap)
         u->sn_adaptation_event.sai_assoc_id = NC_ASSOC;
         head(u, SCTP_ADAPTATION_INDICATION, 0, sizeof u->sn_adaptation_event);
         return sizeof u->sn_adaptation_event;
-    case NC_PDAPI_ABORTED:
-        u->sn_pdapi_event.pdapi_indication = SCTP_PARTIAL_DELIVERY_ABORTED;
-        u->sn_pdapi_event.pdapi_stream = NC_PDAPI_STREAM;
-        u->sn_pdapi_event.pdapi_seq = NC_PDAPI_SEQ;
-        u->sn_pdapi_event.pdapi_assoc_id = NC_ASSOC;
-        head(u, SCTP_PARTIAL_DELIVERY_EVENT, 0, sizeof u->sn_pdapi_event);
-        return sizeof u->sn_pdapi_event;
+    case NC_PDAPI_ABORTED: {
+        /* as the library writes it, not as <usrsctp.h> declares it */
+        struct usr_pdapi_event p = {
+            .pdapi_type = SCTP_PARTIAL_DELIVERY_EVENT,
+            .pdapi_length = sizeof p,
+            .pdapi_indication = SCTP_PARTIAL_DELIVERY_ABORTED,
+            .pdapi_stream = NC_PDAPI_STREAM,
+            .pdapi_seq = NC_PDAPI_SEQ,
+            .pdapi_assoc_id = NC_ASSOC};
+        memcpy(u, &p, sizeof p);
+        return sizeof p;
+    }
     case NC_AUTH_NEW_KEY:
         return auth(u, SCTP_AUTH_NEW_KEY);
     case NC_AUTH_NO_AUTH:

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "lx_xlate.h"
-#include "stack.h"
-#include "stk_xlate.h"
+#include "linux/xlate.h"
+#include "usrsctp/stack.h"
+#include "usrsctp/xlate.h"
 
 static int fails, checks;
 

@@ -1,0 +1,14 @@
+/* Peer processes on this host, watched for death (life.c). */
+#ifndef SCTPSHIM_LIFE_H
+#define SCTPSHIM_LIFE_H
+
+#include <stdint.h>
+
+/* Once the stack has its UDP port: this process can be watched. */
+void life_publish(uint16_t udp_port);
+/* Watch the shimmed process whose stack has this UDP port (the stack
+ * calls it for each new peer on this host). */
+void life_watch(uint16_t udp_port);
+void life_forget_after_fork(void);
+
+#endif

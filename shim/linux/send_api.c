@@ -1,0 +1,160 @@
+/* The SCTP library's own send calls, sctp_sendx(3) and sctp_sendv(3):
+ * their arguments, checked as the man pages and RFC 6458 say, onto one
+ * send request. */
+#include "linux/send.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/sctp.h>
+#include <string.h>
+
+#include "core/sock.h"
+#include "core/umem.h"
+#include "linux/addr.h"
+
+/* The destination list of a one-to-many send (one-to-one sockets ignore
+ * it, as the kernel does), each address checked as the kernel checks a
+ * msg_name: 0, or -1/errno. */
+static int take_addrs(struct ssock *s, struct lx_send_req *req,
+                      const struct sockaddr *addrs, int addrcnt)
+{
+    if (addrcnt < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!addrs || !addrcnt || s->type != SOCK_SEQPACKET)
+        return 0;
+    int bytes = 0;
+    for (int i = 0; i < addrcnt; i++) {
+        const struct sockaddr *sa = (const void *)((const char *)addrs + bytes);
+        if (!umem_readable(sa, sizeof(sa_family_t))) {
+            errno = EFAULT;
+            return -1;
+        }
+        socklen_t l = lx_addr_len(sa);
+        if (!l) {
+            errno = EINVAL; /* not an IP address: no length to step by */
+            return -1;
+        }
+        if (!umem_readable(sa, l)) {
+            errno = EFAULT;
+            return -1;
+        }
+        if (lx_addr_check(s, sa, l) < 0)
+            return -1;
+        bytes += (int)l;
+    }
+    req->dst = addrs;
+    req->dst_bytes = bytes;
+    req->ndst = addrcnt;
+    return 0;
+}
+
+ssize_t lx_sendx(struct ssock *s, const void *msg, size_t len,
+                 const struct sockaddr *addrs, int addrcnt,
+                 const struct sctp_sndrcvinfo *sinfo, int flags)
+{
+    struct lx_send_req req;
+    lx_send_req_init(s, &req);
+    if (sinfo && !umem_readable(sinfo, sizeof *sinfo)) {
+        errno = EFAULT;
+        return -1;
+    }
+    if (sinfo && lx_send_take_sndrcv(&req, sinfo) < 0)
+        return -1;
+    if (take_addrs(s, &req, addrs, addrcnt) < 0)
+        return -1;
+    struct iovec iv = {(void *)msg, len};
+    return lx_send_req(s, &iv, 1, &req, flags);
+}
+
+ssize_t lx_sctp_sendmsg(struct ssock *s, const struct msghdr *msg)
+{
+    struct msghdr m = *msg;
+    if (s->type == SOCK_STREAM) {
+        m.msg_name = NULL;
+        m.msg_namelen = 0;
+    }
+    return lx_sendmsg(s, &m, 0);
+}
+
+/* sctp_sendv's info argument onto a request, as RFC 6458 5.3 types it. */
+static int take_sendv_info(struct lx_send_req *req, void *info,
+                           socklen_t infolen, unsigned int infotype)
+{
+    static const size_t need[] = {
+        [SCTP_SENDV_NOINFO] = 0,
+        [SCTP_SENDV_SNDINFO] = sizeof(struct sctp_sndinfo),
+        [SCTP_SENDV_PRINFO] = sizeof(struct sctp_prinfo),
+        [SCTP_SENDV_AUTHINFO] = sizeof(struct sctp_authinfo),
+        [SCTP_SENDV_SPA] = sizeof(struct sctp_sendv_spa),
+    };
+    if (infotype > SCTP_SENDV_SPA || (infotype == SCTP_SENDV_NOINFO && (info || infolen)) ||
+        infolen < need[infotype]) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!umem_readable(info, need[infotype])) {
+        errno = EFAULT;
+        return -1;
+    }
+    const struct sctp_sndinfo *snd = NULL;
+    const struct sctp_prinfo *pr = NULL;
+    switch (infotype) {
+    case SCTP_SENDV_SNDINFO:
+        snd = info;
+        break;
+    case SCTP_SENDV_PRINFO:
+        pr = info;
+        break;
+    case SCTP_SENDV_SPA: {
+        struct sctp_sendv_spa *spa = info;
+        if (spa->sendv_flags & ~(SCTP_SEND_SNDINFO_VALID | SCTP_SEND_PRINFO_VALID |
+                                 SCTP_SEND_AUTHINFO_VALID)) {
+            errno = EINVAL;
+            return -1;
+        }
+        if (spa->sendv_flags & SCTP_SEND_SNDINFO_VALID)
+            snd = &spa->sendv_sndinfo;
+        if (spa->sendv_flags & SCTP_SEND_PRINFO_VALID)
+            pr = &spa->sendv_prinfo;
+        break;
+    }
+    }
+    if (snd) {
+        if (lx_send_take_sndinfo(req, snd) < 0)
+            return -1;
+        /* RFC 6458 5.3.4: the id of a new association comes back here,
+         * when the program's info can take it. */
+        uint32_t *id = (uint32_t *)&((struct sctp_sndinfo *)snd)->snd_assoc_id;
+        if (umem_writable(id, sizeof *id))
+            req->assoc_out = id;
+    }
+    return pr ? lx_send_take_prinfo(req, pr) : 0;
+}
+
+ssize_t lx_sendv(struct ssock *s, const struct iovec *iov, int iovcnt,
+                 const struct sockaddr *addrs, int addrcnt, void *info,
+                 socklen_t infolen, unsigned int infotype, int flags)
+{
+    if (iovcnt < 0 || iovcnt > 1024 || addrcnt < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (iovcnt && !umem_readable(iov, (size_t)iovcnt * sizeof *iov)) {
+        errno = EFAULT;
+        return -1;
+    }
+    struct lx_send_req req;
+    lx_send_req_init(s, &req);
+    if (take_sendv_info(&req, info, infolen, infotype) < 0)
+        return -1;
+    if (take_addrs(s, &req, addrs, addrcnt) < 0)
+        return -1;
+    if ((req.info.flags & STK_F_ADDR_OVER) && req.ndst > 1) {
+        errno = EINVAL; /* one path can be chosen, not several */
+        return -1;
+    }
+    ssize_t r = lx_send_req(s, iov, (size_t)iovcnt, &req, flags);
+    return r > 0x7fffffff ? 0x7fffffff : r;
+}
