@@ -6,6 +6,7 @@
 #define SCTPSHIM_BADMEM_H
 
 #include <dlfcn.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -37,19 +38,18 @@ static const char *const bm_name[] = {"unmapped", "PROT_NONE", "read-only"};
 
 static char *bm_area; /* PROT_NONE page, read-only page */
 
-/* A page nothing is mapped at, checked now: an address the program just
- * gave back may be handed out again by a later mmap. */
+/* A page nothing is mapped at, nor can be: the last page below the
+ * 47-bit user address limit, the kernel's guard page, which mmap never
+ * hands out.  A page the program has just unmapped would not do: the
+ * shim's own allocations during the call under test (a large malloc is
+ * an mmap) could take it, and the call would then succeed where the
+ * kernel, which allocates nothing in user space, fails with EFAULT. */
 static inline char *bm_unmapped(void)
 {
-    for (;;) {
-        char *p = mmap(NULL, BM_PAGE, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        CHECK(p != MAP_FAILED);
-        CHECK_EQ(munmap(p, BM_PAGE), 0);
-        unsigned char v;
-        if (mincore(p, BM_PAGE, &v) < 0 && errno == ENOMEM)
-            return p;
-    }
+    char *p = (char *)(((uintptr_t)1 << 47) - BM_PAGE);
+    unsigned char v;
+    CHECK(mincore(p, BM_PAGE, &v) < 0 && errno == ENOMEM);
+    return p;
 }
 
 /* kind's page; a read-only one holds what fill says (its first len
