@@ -31,6 +31,10 @@ pair() {
     local largs=(listen "-$fam" -p $port -o "$tmp/out") cargs=(connect "-$fam" -c "$peer" -p $port -i "$tmp/in")
     [ "$lb" = - ] || largs+=(-b "$lb")
     [ "$cb" = - ] || cargs+=(-b "$cb")
+    # Emptied here, not in the background job: the wait below must never
+    # read the previous pair's LISTENING before the job truncates the log
+    # (then the client ran first and took UDP port 9899 for itself).
+    : >"$tmp/l.log"
     in_ns env SCTPSHIM_DEBUG=1 timeout -k 5 30 "$SCTPSHIM" "$xfer" "${largs[@]}" >"$tmp/l.log" 2>&1 &
     local l=$!
     bg_pids+=("$l")

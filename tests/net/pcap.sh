@@ -35,6 +35,7 @@ as_nobody() { # CMD...: in the client's namespace, as nobody
 }
 
 serve() { # ADDR N: the echo server for N associations, writing srv.pcap
+    : >"$tmp/srv.log" # before the job starts: no earlier run's "listening"
     ip netns exec "$srvns" env SCTPSHIM_PCAP="$tmp/srv-$1.pcap" timeout -k 5 60 \
         "$SCTPSHIM" "$prog" server "$1" "$TEST_PORT" "$2" >"$tmp/srv.log" 2>&1 &
     srv=$!
