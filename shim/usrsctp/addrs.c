@@ -202,11 +202,13 @@ static void sync_locked(int tell)
 
 void addrs_start(void)
 {
+    /* Under the lock: usrsctp_init has started the receive threads, and
+     * a packet from an unknown address makes one read these. */
+    pthread_mutex_lock(&lock);
     add_addr = (add_fn)usr_symbol("sctp_add_addr_to_vrf");
     del_addr = (del_fn)usr_symbol("sctp_del_addr_from_vrf");
     if (!add_addr || !del_addr)
         SHIM_LOG("libusrsctp lacks sctp_add_addr_to_vrf: its addresses stay as at start");
-    pthread_mutex_lock(&lock);
     n_list = 0;
     sync_locked(0); /* what usrsctp_init has just learnt itself */
     /* usrsctp_init put them on lo: out, and in again (usrsctp decides an

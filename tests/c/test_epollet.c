@@ -13,7 +13,9 @@
 #include <stdatomic.h>
 #include <sys/epoll.h>
 
-#include "testlib.h"
+#include "testlib.h" /* <netinet/in.h> must come before <netinet/sctp.h> */
+
+#include <netinet/sctp.h>
 
 #define ROUNDS 2000
 
@@ -50,6 +52,30 @@ static void *drain(void *arg)
     return NULL;
 }
 
+/* When the edge does not come: where the association stands, seen from
+ * one end (the window the peer offers, what waits unacknowledged). */
+static void show_status(int fd, const char *end)
+{
+    struct sctp_status st = {0};
+    union {
+        struct sctp_assoc_ids ids;
+        char b[sizeof(struct sctp_assoc_ids) + 4 * sizeof(sctp_assoc_t)];
+    } list;
+    socklen_t l = sizeof list;
+    if (getsockopt(fd, SOL_SCTP, SCTP_GET_ASSOC_ID_LIST, &list, &l) == 0 &&
+        list.ids.gaids_number_of_ids > 0)
+        st.sstat_assoc_id = list.ids.gaids_assoc_id[0];
+    l = sizeof st;
+    if (getsockopt(fd, SOL_SCTP, SCTP_STATUS, &st, &l) < 0) {
+        fprintf(stderr, "  %s: SCTP_STATUS: %s\n", end, strerror(errno));
+        return;
+    }
+    fprintf(stderr, "  %s: state %d, peer rwnd %u, unacked %u, pending %u, "
+            "primary cwnd %u, rto %u ms\n", end, st.sstat_state, st.sstat_rwnd,
+            st.sstat_unackdata, st.sstat_penddata, st.sstat_primary.spinfo_cwnd,
+            st.sstat_primary.spinfo_rto);
+}
+
 static void writer(int type, int port)
 {
     int lsn = -1, cli, srv;
@@ -84,6 +110,8 @@ static void writer(int type, int port)
             fprintf(stderr, "  round %d: no EPOLLOUT edge for 5 s after "
                     "EAGAIN; poll() says %s\n", round,
                     poll(&p, 1, 0) == 1 ? "writable" : "not writable");
+            show_status(cli, "writer");
+            show_status(srv, "peer");
         }
         CHECK_EQ(n, 1);
         int nb = fcntl(cli, F_GETFL);
