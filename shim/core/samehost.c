@@ -47,7 +47,7 @@ void samehost_close_wait(struct stk_sock *stk)
         if (!linger_ending(stk))
             return;
         while (linger_moves() == moves) {
-            if (us_since(&t0) >= 10000)
+            if (us_since(&t0) >= STK_SAMEHOST_MAX_US)
                 return;
             struct timespec nap = {0, 50 * 1000};
             real.nanosleep(&nap, NULL);

@@ -42,7 +42,7 @@ static int settle(struct ssock *s, int for_write, int spins)
     if (for_write || spins > 1 || !stk_backlog())
         return 0;
     sock_call_pause(s);
-    stk_settle(10000, readable, s);
+    stk_settle(STK_SAMEHOST_MAX_US, readable, s);
     sock_call_resume(s);
     return 1;
 }

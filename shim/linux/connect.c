@@ -177,7 +177,7 @@ static void settle_handshake(struct ssock *s, uint32_t id)
         size_t l = sizeof st;
         if (stk_getopt(s->stk, STK_O_STATUS, &st, &l) < 0 ||
             (st.state != STK_S_COOKIE_WAIT && st.state != STK_S_COOKIE_ECHOED) ||
-            now() - t0 >= 0.02)
+            now() - t0 >= 2 * STK_SAMEHOST_MAX_US / 1e6)
             return;
         sock_call_pause(s);
         mirror_wait_upcall(&s->m, seen, 1);

@@ -475,6 +475,12 @@ void stk_peer_gone(uint16_t udp_port);
  * empties its queue, and what was queued first is handled first), at
  * most max_us.  The caller holds no gate (gate.h). */
 #define STK_SETTLE_PACKETS 8
+/* How long a same-host wait may last (before EAGAIN, in a close; twice
+ * this in a non-blocking connect, which waits for four packets): a
+ * millisecond is the usual, and the bound is for a busy machine, where a
+ * receive thread can be kept off a CPU for tens of milliseconds (10 ms
+ * lost a race now and then with two sanitizer builds running). */
+#define STK_SAMEHOST_MAX_US 50000
 int stk_backlog(void);
 void stk_settle(long max_us, int (*done)(void *), void *arg);
 
