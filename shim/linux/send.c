@@ -292,13 +292,18 @@ ssize_t lx_send_req(struct ssock *s, const struct iovec *iov, size_t iovcnt,
         /* The address only says which path, with SCTP_ADDR_OVER. */
         r = send_loop(s, iov, iovcnt, (f & STK_F_ADDR_OVER) ? req->dst : NULL,
                       &req->info, flags);
-        if (r < 0 && errno == ECONNRESET && peer_shut_down(s))
+        if (r >= 0)
+            return r;
+        int e = errno; /* the looks below ask the stack */
+        /* Shut down for writing while this send waited: Linux's
+         * sctp_wait_for_sndbuf says EPIPE (state SHUTDOWN-PENDING or
+         * later); usrsctp says ECONNRESET. */
+        if (s->shut_wr || (e == ECONNRESET && peer_shut_down(s)))
             return epipe(flags);
-        if (r < 0 && s->connected &&
-            (errno == ENOENT || errno == ENOTCONN || errno == ECONNRESET ||
-             errno == ETIMEDOUT || errno == EPIPE))
-            return stream_gone(s, flags, errno);
-        return r;
+        if (s->connected && (e == ENOENT || e == ENOTCONN || e == ECONNRESET ||
+                             e == ETIMEDOUT || e == EPIPE))
+            return stream_gone(s, flags, e);
+        return fail(e);
     }
     if (f & STK_F_SENDALL)
         return send_all(s, iov, iovcnt, req, flags);

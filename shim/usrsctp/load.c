@@ -121,6 +121,36 @@ void *usr_symbol(const char *name)
     return usr_handle ? dlsym(usr_handle, name) : NULL;
 }
 
+/* usrsctp 0.9.5's usrsctp_getsockopt and usrsctp_setsockopt write
+ * errno even when they succeed (errno = sctp_getopt(...), 0 then), where
+ * a system call leaves it alone.  A shim path that asks an option after
+ * a failure (is the peer shut down? what ended the association?) would
+ * otherwise report the failure with errno 0: thread_mix saw a send give
+ * -1 with errno 0 once in about ten runs.  Every option call goes through
+ * these. */
+static int (*lib_getsockopt)(struct socket *, int, int, void *, socklen_t *);
+static int (*lib_setsockopt)(struct socket *, int, int, const void *, socklen_t);
+
+static int getsockopt_keeping_errno(struct socket *so, int level, int name,
+                                    void *val, socklen_t *len)
+{
+    int e = errno;
+    int r = lib_getsockopt(so, level, name, val, len);
+    if (r == 0)
+        errno = e;
+    return r;
+}
+
+static int setsockopt_keeping_errno(struct socket *so, int level, int name,
+                                    const void *val, socklen_t len)
+{
+    int e = errno;
+    int r = lib_setsockopt(so, level, name, val, len);
+    if (r == 0)
+        errno = e;
+    return r;
+}
+
 int usr_load(void)
 {
     void *h = find_library() == 0 ? open_copy() : NULL;
@@ -139,6 +169,10 @@ int usr_load(void)
     }
     USR_FUNCS(USR_RESOLVE)
 #undef USR_RESOLVE
+    lib_getsockopt = t.usrsctp_getsockopt;
+    lib_setsockopt = t.usrsctp_setsockopt;
+    t.usrsctp_getsockopt = getsockopt_keeping_errno;
+    t.usrsctp_setsockopt = setsockopt_keeping_errno;
     usr = t;
     usr_handle = h;
     return 0;

@@ -7,8 +7,10 @@
 #include <fcntl.h>
 #include <netinet/sctp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -263,6 +265,61 @@ TEST(enotconn_epipe_econnreset)
     signal(SIGPIPE, SIG_DFL);
 }
 
+/* A send blocked on a full buffer while another thread shuts the socket
+ * down for writing: as the peer reads, Linux's sctp_wait_for_sndbuf
+ * wakes in SHUTDOWN-PENDING and says EPIPE.  usrsctp refuses that send
+ * with ECONNRESET, and the shim's look at the peer's state then asked an
+ * option, which usrsctp 0.9.5 answers by setting errno to 0: the send
+ * failed with errno 0 (thread_mix, about once in ten runs). */
+struct blocked_send {
+    int fd;
+    ssize_t r;
+    int err;
+    atomic_int done;
+};
+
+static void *send_until_refused(void *arg)
+{
+    struct blocked_send *b = arg;
+    static char big[8192];
+    errno = 0;
+    do
+        b->r = send(b->fd, big, sizeof big, MSG_NOSIGNAL);
+    while (b->r > 0);
+    b->err = errno;
+    atomic_store(&b->done, 1);
+    return NULL;
+}
+
+TEST(epipe_while_blocked)
+{
+    int lsn, cli, srv;
+    t_pair(t_port(10), &lsn, &cli, &srv);
+    int small = 16384;
+    CHECK_EQ(setsockopt(srv, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+    CHECK_EQ(setsockopt(cli, SOL_SOCKET, SO_SNDBUF, &small, sizeof small), 0);
+    struct blocked_send b = {.fd = cli};
+    pthread_t t;
+    CHECK_EQ(pthread_create(&t, NULL, send_until_refused, &b), 0);
+    /* The sender fills both buffers and blocks: nothing comes back. */
+    struct timespec ms100 = {0, 100 * 1000 * 1000};
+    nanosleep(&ms100, NULL);
+    CHECK_EQ(atomic_load(&b.done), 0);
+    CHECK_EQ(shutdown(cli, SHUT_WR), 0);
+    /* The peer reads: room appears, the sender wakes and is refused. */
+    static char sink[65536];
+    double t0 = t_now();
+    while (!atomic_load(&b.done) && t_now() - t0 < 10) {
+        struct pollfd p = {srv, POLLIN, 0};
+        if (poll(&p, 1, 10) == 1)
+            CHECK(recv(srv, sink, sizeof sink, 0) >= 0);
+    }
+    CHECK_EQ(pthread_join(t, NULL), 0);
+    CHECK_EQ(b.r, -1);
+    CHECK_EQ(b.err, EPIPE);
+    close(cli), close(srv), close(lsn);
+}
+
 TEST(enoent)
 {
     int srv, cli;
@@ -453,6 +510,7 @@ int main(int argc, char **argv)
     RUN(emsgsize);
     RUN(eagain_and_eintr);
     RUN(enotconn_epipe_econnreset);
+    RUN(epipe_while_blocked);
     RUN(enoent);
     RUN(einval);
     RUN(ehostunreach);
