@@ -38,7 +38,7 @@
 
 struct watched {
     uint16_t udp;
-    int pidfd;
+    int pid, pidfd;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -81,10 +81,12 @@ static void *life_loop(void *arg)
         int n = n_w;
         struct pollfd *p = calloc((size_t)n + 3, sizeof *p);
         uint16_t *udp = calloc((size_t)n + 1, sizeof *udp);
-        if (!p || !udp) {
+        int *pid = calloc((size_t)n + 1, sizeof *pid);
+        if (!p || !udp || !pid) {
             pthread_mutex_unlock(&lock);
             free(p);
             free(udp);
+            free(pid);
             sleep(1);
             continue;
         }
@@ -93,6 +95,7 @@ static void *life_loop(void *arg)
         for (int i = 0; i < n; i++) {
             p[i + 2] = (struct pollfd){w[i].pidfd, POLLIN, 0};
             udp[i] = w[i].udp;
+            pid[i] = w[i].pid;
         }
         p[n + 2] = (struct pollfd){nl_fd, POLLIN, 0};
         pthread_mutex_unlock(&lock);
@@ -124,12 +127,13 @@ static void *life_loop(void *arg)
                         break;
                     }
                 pthread_mutex_unlock(&lock);
-                SHIM_LOG("peer process with UDP port %u is gone", udp[i]);
-                stk_peer_gone(udp[i]);
+                SHIM_LOG("peer process %d with UDP port %u is gone", pid[i], udp[i]);
+                stk_peer_gone(udp[i], pid[i]);
             }
         }
         free(p);
         free(udp);
+        free(pid);
     }
     return NULL;
 }
@@ -215,28 +219,37 @@ static pid_t life_pid(uint16_t udp)
     return cr.pid;
 }
 
-void life_watch(uint16_t udp)
+/* The watch of this port's process, if that process lives (lock held):
+ * a port is only taken again once its holder is gone. */
+static int live_watch(uint16_t udp)
+{
+    for (int i = 0; i < n_w; i++) {
+        struct pollfd p = {w[i].pidfd, POLLIN, 0};
+        if (w[i].udp == udp && real.poll(&p, 1, 0) == 0)
+            return w[i].pid;
+    }
+    return 0;
+}
+
+int life_watch(uint16_t udp)
 {
     pthread_mutex_lock(&lock);
-    for (int i = 0; i < n_w; i++)
-        if (w[i].udp == udp) {
-            pthread_mutex_unlock(&lock);
-            return;
-        }
+    int known = live_watch(udp);
     pthread_mutex_unlock(&lock);
+    if (known)
+        return known;
     pid_t pid = life_pid(udp);
     int pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
     if (pidfd < 0)
-        return; /* not a shimmed peer, or gone already */
-    SHIM_LOG("watching the peer process %d (UDP port %u)", (int)pid, udp);
+        return 0; /* not a shimmed peer, or gone already */
     real.fcntl(pidfd, F_SETFD, FD_CLOEXEC);
     pidfd = private_fd(pidfd);
     if (pidfd < 0)
-        return;
+        return 0;
     pthread_mutex_lock(&lock);
     int dup = 0;
     for (int i = 0; i < n_w && !dup; i++)
-        dup = w[i].udp == udp;
+        dup = w[i].udp == udp && w[i].pid == pid;
     if (!dup && n_w == cap_w) {
         int c = cap_w ? cap_w * 2 : 8;
         struct watched *nw = realloc(w, (size_t)c * sizeof *nw);
@@ -246,12 +259,14 @@ void life_watch(uint16_t udp)
         }
     }
     if (!dup && n_w < cap_w) {
-        w[n_w++] = (struct watched){udp, pidfd};
+        w[n_w++] = (struct watched){udp, pid, pidfd};
         pidfd = -1;
+        SHIM_LOG("watching the peer process %d (UDP port %u)", (int)pid, udp);
     }
     pthread_mutex_unlock(&lock);
     close_private(pidfd);
     kick();
+    return pid;
 }
 
 void life_forget_after_fork(void)

@@ -7,8 +7,9 @@
 /* Once the stack has its UDP port: this process can be watched. */
 void life_publish(uint16_t udp_port);
 /* Watch the shimmed process whose stack has this UDP port (the stack
- * calls it for each new peer on this host). */
-void life_watch(uint16_t udp_port);
+ * calls it for each new association with a peer on this host); its pid,
+ * or 0 when no shimmed process holds the port. */
+int life_watch(uint16_t udp_port);
 void life_forget_after_fork(void);
 
 #endif

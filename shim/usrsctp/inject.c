@@ -33,30 +33,54 @@ static socklen_t sa_len(int family)
                               : sizeof(struct sockaddr_in);
 }
 
-void inject_abort(const struct sockaddr *from, const struct sockaddr *to,
-                  uint16_t sport, uint16_t dport, uint32_t vtag, int tbit)
+/* One chunk without parameters (type, the T bit, length 4) from the
+ * peer, queued after those queued before. */
+static void inject_chunk(const struct sockaddr *from, const struct sockaddr *to,
+                         uint16_t sport, uint16_t dport, uint32_t vtag,
+                         unsigned char type, int tbit)
 {
     struct synth *s = calloc(1, sizeof *s);
     if (!s)
         return;
     memcpy(&s->from, from, sa_len(from->sa_family));
     memcpy(&s->to, to, sa_len(to->sa_family));
-    /* Common header (ports and tag in network order as given), then an
-     * ABORT chunk without causes: type 6, the T bit, length 4. */
+    /* Common header (ports and tag in network order as given), then the
+     * chunk. */
     memcpy(s->pkt, &sport, 2);
     memcpy(s->pkt + 2, &dport, 2);
     memcpy(s->pkt + 4, &vtag, 4);
-    s->pkt[12] = 6;
+    s->pkt[12] = type;
     s->pkt[13] = tbit ? 1 : 0;
     s->pkt[14] = 0;
     s->pkt[15] = 4;
     s->len = 16;
     crc32c_seal(s->pkt, s->len);
     pthread_mutex_lock(&lock);
-    s->next = queue;
-    queue = s;
+    struct synth **p = &queue;
+    while (*p)
+        p = &(*p)->next;
+    *p = s;
     __atomic_store_n(&inject_pending, 1, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&lock);
+}
+
+void inject_abort(const struct sockaddr *from, const struct sockaddr *to,
+                  uint16_t sport, uint16_t dport, uint32_t vtag, int tbit)
+{
+    inject_chunk(from, to, sport, dport, vtag, 6, tbit);
+}
+
+void inject_peer_death(const struct sockaddr *from, const struct sockaddr *to,
+                       uint16_t sport, uint16_t dport, uint32_t vtag)
+{
+    /* A peer that died after its close had sent the SHUTDOWN and would
+     * have answered our SHUTDOWN ACK, as its kernel does after the exit:
+     * SHUTDOWN COMPLETE ends such an association gracefully (end of file,
+     * no ECONNRESET), and in any other state usrsctp ignores it.  The
+     * ABORT then ends what is left, and finds nothing after a SHUTDOWN
+     * COMPLETE (an out-of-the-blue ABORT is dropped). */
+    inject_chunk(from, to, sport, dport, vtag, 14, 0);
+    inject_chunk(from, to, sport, dport, vtag, 6, 0);
 }
 
 /* An empty datagram to the stack's own port on loopback: it wakes the

@@ -88,6 +88,11 @@ int pk_kind(int fd);
  * family, inject_take hands it a queued packet (0: none). */
 void inject_abort(const struct sockaddr *from, const struct sockaddr *to,
                   uint16_t sport, uint16_t dport, uint32_t vtag, int tbit);
+/* The packets a dead same-host peer's kernel would still have sent: a
+ * SHUTDOWN COMPLETE (for an association in SHUTDOWN-ACK-SENT), then an
+ * ABORT. */
+void inject_peer_death(const struct sockaddr *from, const struct sockaddr *to,
+                       uint16_t sport, uint16_t dport, uint32_t vtag);
 void inject_wake(int family);
 ssize_t inject_take(int family, struct msghdr *msg);
 extern int inject_pending;

@@ -24,19 +24,20 @@ struct local {
     struct key k;
     struct sockaddr_storage to; /* our address the packets came to */
     uint32_t vtag;
+    int pid; /* the peer process, once known */
     UT_hash_handle hh;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct local *all;
 static int count;
-static void (*on_peer)(uint16_t udp);
+static int (*on_peer)(uint16_t udp);
 static unsigned lo_index;
 
 /* The table is a cache: when full, the oldest entries go. */
 #define LOCALS_MAX 4096
 
-void stk_on_local_peer(void (*fn)(uint16_t udp_port))
+void stk_on_local_peer(int (*fn)(uint16_t udp_port))
 {
     on_peer = fn;
 }
@@ -140,22 +141,32 @@ void locals_note(int family, const struct msghdr *msg, const unsigned char *sh,
             }
         }
         if (l) {
+            /* Another tag on the same addresses and ports: a new
+             * association, perhaps with a new process on the port. */
+            if (l->vtag != vtag)
+                fresh = 1;
             l->vtag = vtag;
             l->to = to;
         }
     }
     pthread_mutex_unlock(&lock);
-    if (fresh && on_peer)
-        on_peer(ntohs(k.udp));
+    if (!fresh || !on_peer)
+        return;
+    int pid = on_peer(ntohs(k.udp));
+    pthread_mutex_lock(&lock);
+    HASH_FIND(hh, all, &k, sizeof k, l);
+    if (l && l->vtag == vtag)
+        l->pid = pid;
+    pthread_mutex_unlock(&lock);
 }
 
-void stk_peer_gone(uint16_t udp)
+void stk_peer_gone(uint16_t udp, int pid)
 {
     struct local *l, *tmp;
     int woke4 = 0, woke6 = 0;
     pthread_mutex_lock(&lock);
     HASH_ITER(hh, all, l, tmp) {
-        if (ntohs(l->k.udp) != udp)
+        if (ntohs(l->k.udp) != udp || l->pid != pid)
             continue;
         struct sockaddr_storage from;
         memset(&from, 0, sizeof from);
@@ -172,9 +183,9 @@ void stk_peer_gone(uint16_t udp)
             a->sin_port = l->k.udp;
             woke4 = 1;
         }
-        /* From the peer's port to ours, with our tag: a plain ABORT. */
-        inject_abort((struct sockaddr *)&from, (struct sockaddr *)&l->to,
-                     l->k.sport, l->k.dport, l->vtag, 0);
+        /* From the peer's port to ours, with our tag. */
+        inject_peer_death((struct sockaddr *)&from, (struct sockaddr *)&l->to,
+                          l->k.sport, l->k.dport, l->vtag);
         HASH_DEL(all, l);
         free(l);
         count--;

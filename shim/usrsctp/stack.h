@@ -460,10 +460,14 @@ void stk_addr_ensure(const struct sockaddr *sa);
 void stk_addrs_sync(void);
 /* Peers on this host: the stack calls fn (from its receive thread) with
  * the UDP port of each shimmed peer process it starts an association
- * with; stk_peer_gone says that process died, and the stack then ends
- * its associations as if the peer had sent an ABORT. */
-void stk_on_local_peer(void (*fn)(uint16_t udp_port));
-void stk_peer_gone(uint16_t udp_port);
+ * with, and fn answers the pid of the process that holds that port now
+ * (0: none known); stk_peer_gone says that process died, and the stack
+ * then ends the associations it had with it as if the peer had sent an
+ * ABORT.  By pid, not by port alone: a UDP port (9899 above all) is taken
+ * again by a new process as soon as its holder exits, and the news of
+ * the death can come after the new process's first association. */
+void stk_on_local_peer(int (*fn)(uint16_t udp_port));
+void stk_peer_gone(uint16_t udp_port, int pid);
 
 /* Same-host timing (README, "How it works").  On loopback Linux handles
  * a packet inside the system call that sends it; here a packet waits on

@@ -188,6 +188,31 @@ TEST(fork_semantics)
     close(lsn);
 }
 
+/* A same-host peer that talks, closes and exits, forty times over: each
+ * new child takes the UDP port the one before left (9899), and the news
+ * of a child's death must end only that child's association, and only
+ * after what it sent before dying (the end of its shutdown).  Before, the
+ * death's ABORT overtook the child's last packets, or ended the next
+ * child's association on the same port: ECONNRESET instead of end of
+ * file in about one round in fifteen. */
+TEST(close_exit_rounds)
+{
+    int lsn = t_listener(SOCK_STREAM, t_port(1));
+    for (int i = 0; i < 40; i++) {
+        pid_t pid = t_spawn("talk");
+        int s = accept(lsn, NULL, NULL);
+        CHECK(s >= 0);
+        char buf[32];
+        CHECK_EQ(recv(s, buf, sizeof buf, 0), 4);
+        CHECK(memcmp(buf, "ping", 4) == 0);
+        CHECK_EQ(send(s, "pong", 4, 0), 4);
+        CHECK_EQ(recv(s, buf, sizeof buf, 0), 0);
+        t_wait_ok(pid);
+        close(s);
+    }
+    close(lsn);
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -197,6 +222,7 @@ int main(int argc, char **argv)
     RUN(two_processes_talk);
     RUN(write_close_exit_delivers);
     RUN(fork_semantics);
+    RUN(close_exit_rounds);
     t_done("test_process");
     return 0;
 }
