@@ -402,6 +402,8 @@ static void chunk(struct pending_lines *lines, struct snap_req *snap,
          * answers the other side's. */
         if (!a->shutdown_by)
             a->shutdown_by = (type == WC_SHUTDOWN) == out ? 1 : 2;
+        if (type == WC_SHUTDOWN_ACK && out)
+            a->ack_sent = 1;
         if (a->state == A_UP)
             a->state = A_SHUTDOWN;
         if (!out)
@@ -410,6 +412,11 @@ static void chunk(struct pending_lines *lines, struct snap_req *snap,
     case WC_SHUTDOWN_COMPLETE:
         if (!a)
             return;
+        /* Received, it ends only an association in SHUTDOWN-ACK-SENT
+         * (RFC 9260 section 8.5.1; usrsctp ignores it elsewhere), such as
+         * the one the shim makes for a same-host peer's death. */
+        if (!out && !a->ack_sent)
+            break;
         if (!out)
             want_snapshot(snap, a);
         finish(lines, a, p, A_DOWN, NULL);

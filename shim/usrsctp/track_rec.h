@@ -45,6 +45,7 @@ struct assoc {
     uint64_t sent_msgs, sent_bytes, recv_msgs, recv_bytes, rtx;
     struct timespec start, end;
     int shutdown_by;       /* 1: us, 2: the peer */
+    int ack_sent;          /* we sent a SHUTDOWN ACK (SHUTDOWN-ACK-SENT) */
     char ended[160];       /* how it ended, for the summary */
     struct assoc *restart_of;
     struct stk_sock *owner; /* the program's socket, while it has it */

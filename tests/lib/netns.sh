@@ -52,7 +52,11 @@ capture_start() {
     local i
     # Not through in_ns: a function run in the background is a subshell,
     # and stopping it would leave tshark running.  `ip netns exec` execs
-    # tshark in its own process, so $! is tshark.
+    # tshark in its own process, so $! is tshark.  The log is emptied
+    # here, not in the background job: the wait below must never read
+    # the previous capture's "Capturing on" (pcap.sh's second capture saw
+    # nothing on the wire).
+    : >"$tmp/tshark.log"
     ip netns exec "$ns" tshark -q -i "${2:-lo}" -w "$1" >"$tmp/tshark.log" 2>&1 &
     cap_pid=$!
     bg_pids+=("$cap_pid")
