@@ -68,7 +68,31 @@ for i in 1 2; do
     wait_until 30 "${pids[$((i - 1))]}" "$tmp/peer$i.log" "a DWA at peer$i" got_dwa "$i" "$o"
     ok "peer$i: sent a Device-Watchdog-Request, received its answer"
 done
-! grep -E "FATAL|ERROR" "$tmp/peer1.log" "$tmp/peer2.log" || fail "freeDiameter reported errors"
+# Errors, but for the dump of a CEA discarded after a lost election: both
+# peers connect at once, and RFC 6733's election (section 5.6.4) closes
+# one connection, which freeDiameter logs as an error whatever carries
+# its SCTP.
+errors() {
+    python3 - "$@" <<'PY'
+import re, sys
+for path in sys.argv[1:]:
+    block = []
+    def flush():
+        if block and not any("ELECTION_LOST" in l for l in block):
+            sys.stdout.write("".join(block))
+    for line in open(path, errors="replace"):
+        m = re.search(r"\b(FATAL|ERROR)( +)(.*)", line)
+        if not m:
+            continue
+        if m.group(1) == "ERROR" and len(m.group(2)) > 2 and block:
+            block.append(f"{path}: {line}")  # a line of the dump above
+            continue
+        flush()
+        block = [f"{path}: {line}"]
+    flush()
+PY
+}
+! errors "$tmp/peer1.log" "$tmp/peer2.log" | grep . || fail "freeDiameter reported errors"
 # SIGTERM: each peer says goodbye (DPR) and exits.
 kill -TERM "${pids[@]}"
 for i in 1 2; do
