@@ -154,6 +154,25 @@ static int get_sack(struct ssock *s, uint32_t id, uint32_t *delay, int *on)
     return 0;
 }
 
+/* What a SCTP_PEER_ADDR_PARAMS call names: n's address (none: the
+ * association or the socket), and the association whose SACK timing goes
+ * with it in *sack_id.  1 for a path, 0 for none, -1 with errno. */
+static int paddr_target(struct ssock *s, const struct sctp_paddrparams *p,
+                        struct stk_paddrparams *n, uint32_t *sack_id)
+{
+    uint32_t id = (uint32_t)p->spp_assoc_id;
+    memset(n, 0, sizeof *n);
+    int path = path_addr(s, (const char *)p + offsetof(struct sctp_paddrparams, spp_address), &n->addr);
+    if (path < 0)
+        return lx_opt_inval();
+    *sack_id = id;
+    if (path && path_assoc(s, &n->addr, sack_id) < 0)
+        return -1;
+    if (assoc_or_future(s, id) < 0)
+        return -1;
+    return path;
+}
+
 static int set_paddr_params(struct ssock *s, const void *val, socklen_t len)
 {
     struct sctp_paddrparams p;
@@ -167,16 +186,10 @@ static int set_paddr_params(struct ssock *s, const void *val, socklen_t len)
         (p.spp_flags & SPP_SACKDELAY) == SPP_SACKDELAY || p.spp_sackdelay > 500 ||
         (p.spp_pathmtu && p.spp_pathmtu < 512))
         return lx_opt_inval();
-    uint32_t id = (uint32_t)p.spp_assoc_id;
+    uint32_t id = (uint32_t)p.spp_assoc_id, sack_id;
     struct stk_paddrparams n;
-    memset(&n, 0, sizeof n);
-    int path = path_addr(s, (const char *)&p + offsetof(struct sctp_paddrparams, spp_address), &n.addr);
+    int path = paddr_target(s, &p, &n, &sack_id);
     if (path < 0)
-        return lx_opt_inval();
-    uint32_t sack_id = id;
-    if (path && path_assoc(s, &n.addr, &sack_id) < 0)
-        return -1;
-    if (assoc_or_future(s, id) < 0)
         return -1;
     if ((p.spp_flags & SPP_HB_DEMAND) && !path && !has_assoc(s, id))
         return lx_opt_inval();
@@ -209,16 +222,10 @@ static int get_paddr_params(struct ssock *s, void *val, socklen_t *len)
     socklen_t out = *len >= sizeof p ? sizeof p : PADDR_OLD_LEN;
     memset(&p, 0, sizeof p);
     memcpy(&p, val, out);
-    uint32_t id = (uint32_t)p.spp_assoc_id;
+    uint32_t id = (uint32_t)p.spp_assoc_id, sack_id;
     struct stk_paddrparams n;
-    memset(&n, 0, sizeof n);
-    int path = path_addr(s, (const char *)&p + offsetof(struct sctp_paddrparams, spp_address), &n.addr);
+    int path = paddr_target(s, &p, &n, &sack_id);
     if (path < 0)
-        return lx_opt_inval();
-    uint32_t sack_id = id;
-    if (path && path_assoc(s, &n.addr, &sack_id) < 0)
-        return -1;
-    if (assoc_or_future(s, id) < 0)
         return -1;
     n.assoc_id = id;
     size_t l = sizeof n;
