@@ -84,7 +84,7 @@ void sock_upcall(void *arg)
     atomic_fetch_add(&s->inflight, 1);
     /* The stack may call before stk_socket/stk_accept has returned the
      * handle; publish() syncs the mirror once the socket is complete. */
-    if (__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE) && !s->orphaned) {
+    if (__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE) && !sock_orphaned(s)) {
         mirror_note_upcall(&s->m);
         if (mirror_sync_upcall(&s->m, s->stk) && !s->stk_done)
             watch_kick();
@@ -264,7 +264,7 @@ static void close_stack_socket(struct ssock *s)
 static void sock_destroy(struct ssock *s)
 {
     live_remove(s);
-    if (!s->orphaned)
+    if (!sock_orphaned(s))
         close_stack_socket(s);
     sock_free(s);
 }
@@ -351,7 +351,7 @@ static void drain_now(struct drain_list *l)
         /* A socket in a call now is drained by that call or next time. */
         if (drain && pthread_mutex_trylock(&s->lock) == 0) {
             gate_shut();
-            if (!s->stk_done && !s->orphaned)
+            if (!s->stk_done && !sock_orphaned(s))
                 drain(s);
             gate_open();
             pthread_mutex_unlock(&s->lock);
@@ -369,7 +369,7 @@ int sock_resync_all(void)
      * one starts by taking it off the list. */
     pthread_mutex_lock(&live_lock);
     for (struct ssock *s = live; s; s = s->next) {
-        if (s->orphaned || !__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE))
+        if (sock_orphaned(s) || !__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE))
             continue;
         /* usrsctp does not always call back when a one-to-many
          * association's send queue drains: a sender waiting for that
@@ -429,7 +429,7 @@ void sock_orphan_all(void)
 {
     pthread_mutex_init(&live_lock, NULL);
     for (struct ssock *s = live; s; s = s->next) {
-        s->orphaned = 1;
+        __atomic_store_n(&s->orphaned, 1, __ATOMIC_RELEASE);
         pthread_mutex_init(&s->lock, NULL);
         pthread_mutex_init(&s->assoc.lock, NULL);
         pthread_mutex_init(&s->m.lock, NULL);
@@ -446,13 +446,13 @@ void sock_close_all(void)
     pthread_mutex_unlock(&live_lock);
     while (s) {
         struct ssock *next = s->next;
-        if (!s->orphaned) {
+        if (!sock_orphaned(s)) {
             /* As the kernel does when a process exits: a close, whose
              * data and SHUTDOWN the exit waits for.  Nothing is freed:
              * another thread may still be inside a call on s (orphaned,
              * its next call waits for the end, lifecycle.h). */
             detach(s);
-            s->orphaned = 1;
+            __atomic_store_n(&s->orphaned, 1, __ATOMIC_RELEASE);
             /* Outside any program call: the gate is taken here, as
              * every program call into usrsctp takes it (usrsctp/gate.h). */
             gate_shut();

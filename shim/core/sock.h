@@ -123,6 +123,12 @@ static inline void sock_sync(struct ssock *s)
 }
 /* Fork child: every inherited socket becomes unusable. */
 void sock_orphan_all(void);
+/* Whether s became unusable (fork child, exit).  Atomic: the exiting
+ * thread orphans sockets other threads are still calling on. */
+static inline int sock_orphaned(const struct ssock *s)
+{
+    return __atomic_load_n(&s->orphaned, __ATOMIC_ACQUIRE);
+}
 /* Exit: every socket's associations end as for close() (linger.h holds
  * them until they are done); each socket becomes unusable, nothing is
  * freed. */

@@ -14,8 +14,14 @@
 #include "linux/recv.h"
 #include "usrsctp/stack.h"
 
-int hook_orphaned(int fd, const char *call)
+int hook_orphaned(struct hook_call *c, int fd, const char *call)
 {
+    /* The call lets go of the socket and the gate first: the exit that
+     * took the socket over needs the gate to finish, and a thread held
+     * here holding it would keep the stack's threads, then the exit,
+     * waiting for ever. */
+    hook_call_end(c);
+    c->s = NULL;
     lifecycle_hold_if_exiting();
     SHIM_LOG("%s(%d): SCTP socket unusable here (inherited across fork, "
              "or taken over by the exit)", call, fd);

@@ -58,8 +58,8 @@ static inline void hook_call_end(struct hook_call *c)
             real_init();                                                    \
         return realcall;                                                    \
     }                                                                       \
-    if (s->orphaned)                                                        \
-        return hook_orphaned(fd, __func__);                                 \
+    if (sock_orphaned(s))                                                   \
+        return hook_orphaned(&hook_call_, fd, __func__);                    \
     do {                                                                    \
     } while (0)
 
@@ -73,7 +73,7 @@ static inline void hook_call_end(struct hook_call *c)
         hook_r;                                                             \
     })
 
-int hook_orphaned(int fd, const char *call);
+int hook_orphaned(struct hook_call *c, int fd, const char *call);
 /* A descriptor-creating call returned fd: an entry left for that number
  * by a close the shim did not see is stale. */
 void hook_fresh_fd(int fd);

@@ -200,6 +200,60 @@ TEST(sigterm_to_sigwait)
     t_wait_ok(t_spawn("sigwait"));
 }
 
+/* Keeps calling on the socket, as a program's other thread may while
+ * main returns. */
+static void *keep_asking(void *arg)
+{
+    int s = *(int *)arg;
+    for (;;) {
+        int v;
+        socklen_t l = sizeof v;
+        getsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, &l);
+    }
+    return NULL;
+}
+
+/* Sends BYTES to our listener and returns from main at once, while
+ * another thread keeps calling on the socket. */
+static int role_busy_exit(void)
+{
+    int c = t_connect(SOCK_STREAM, t_port(2));
+    static pthread_t t;
+    static int cs;
+    cs = c;
+    CHECK_EQ(pthread_create(&t, NULL, keep_asking, &cs), 0);
+    send_all(c, BYTES);
+    return 0;
+}
+
+/* The exit takes the other thread's socket over, and that thread waits
+ * in its next call for the process to end.  It waited holding the gate
+ * (and the socket's lock): the stack's threads queued behind it, then
+ * the exit behind them, and the process never ended. */
+TEST(exit_while_a_thread_calls)
+{
+    int lsn = t_listener(SOCK_STREAM, t_port(2));
+    pid_t pid = t_spawn("busy_exit");
+    int s = accept(lsn, NULL, NULL);
+    CHECK(s >= 0);
+    usleep(300000); /* the exit finds data in flight, and waits */
+    read_all(s, BYTES);
+    double t0 = t_now();
+    int st = 0;
+    pid_t r;
+    while ((r = waitpid(pid, &st, WNOHANG)) == 0 && t_now() - t0 < 20)
+        usleep(50000);
+    if (r == 0) {
+        fprintf(stderr, "    still running 20 s after its data arrived\n");
+        kill(pid, SIGKILL);
+        waitpid(pid, &st, 0);
+    }
+    CHECK_EQ(r, pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    close(s);
+    close(lsn);
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -208,12 +262,14 @@ int main(int argc, char **argv)
         {"slow_reader", role_slow_reader},
         {"slow_server", role_slow_server},
         {"sigwait", role_sigwait},
+        {"busy_exit", role_busy_exit},
         {NULL, NULL},
     };
     t_run_role(argc, argv, roles);
     RUN(closed_server_lets_go);
     RUN(closed_client_lets_go);
     RUN(sigterm_to_sigwait);
+    RUN(exit_while_a_thread_calls);
     t_done("test_life");
     return 0;
 }
