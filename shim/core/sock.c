@@ -14,6 +14,7 @@
 #include "core/life.h"
 #include "core/linger.h"
 #include "core/registry.h"
+#include "core/privfd.h"
 #include "core/samehost.h"
 #include "core/watch.h"
 #include "usrsctp/gate.h"
@@ -21,6 +22,23 @@
 static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ssock *live;
 static void (*drain_fn)(struct ssock *s);
+static void (*remote_release_fn)(struct ssock *s);
+static void (*remote_exit_fn)(void);
+
+void sock_set_remote_hooks(void (*release)(struct ssock *s),
+                           void (*at_exit)(void))
+{
+    __atomic_store_n(&remote_release_fn, release, __ATOMIC_RELEASE);
+    __atomic_store_n(&remote_exit_fn, at_exit, __ATOMIC_RELEASE);
+}
+
+void sock_each(void (*fn)(struct ssock *s, void *arg), void *arg)
+{
+    pthread_mutex_lock(&live_lock);
+    for (struct ssock *s = live; s; s = s->next)
+        fn(s, arg);
+    pthread_mutex_unlock(&live_lock);
+}
 
 void sock_set_drain(void (*fn)(struct ssock *s))
 {
@@ -108,12 +126,19 @@ static int publish(struct ssock *s, int fd)
     return fd;
 }
 
-int sock_create(int family, int type, int cloexec, int nonblock)
+static int stack_up(void)
 {
     if (stk_global_init() < 0)
         return -1;
     watch_start(sock_resync_all);
     life_publish(stk_local_udp_port());
+    return 0;
+}
+
+int sock_create(int family, int type, int cloexec, int nonblock)
+{
+    if (stack_up() < 0)
+        return -1;
     struct ssock *s = sock_alloc(family, type);
     int fd;
     if (!s)
@@ -266,7 +291,59 @@ static void sock_destroy(struct ssock *s)
     live_remove(s);
     if (!s->orphaned)
         close_stack_socket(s);
+    else if (s->remote) {
+        void (*fn)(struct ssock *) =
+            __atomic_load_n(&remote_release_fn, __ATOMIC_ACQUIRE);
+        if (fn)
+            fn(s);
+    }
     sock_free(s);
+}
+
+struct ssock *sock_attach_remote(int fd, int family, int type, void *remote,
+                                 uint64_t id)
+{
+    struct ssock *s = sock_alloc(family, type);
+    if (!s)
+        return NULL;
+    s->m.x = privfd_dup(fd);
+    if (s->m.x < 0) {
+        free(s);
+        return NULL;
+    }
+    pthread_mutex_init(&s->m.lock, NULL);
+    pthread_cond_init(&s->m.changed, NULL);
+    s->m.namelen = sizeof s->m.name;
+    real.getsockname(fd, (struct sockaddr *)&s->m.name, &s->m.namelen);
+    s->orphaned = 1;
+    s->remote = remote;
+    s->remote_id = id;
+    if (fdtab_set(fd, s) < 0) {
+        sock_free(s);
+        return NULL;
+    }
+    live_add(s);
+    return s;
+}
+
+int sock_localize(struct ssock *s, int fd)
+{
+    if (stack_up() < 0)
+        return -1;
+    struct stk_sock *stk = stk_socket(s->family, s->type == SOCK_SEQPACKET,
+                                      sock_upcall, s);
+    if (!stk)
+        return -1;
+    s->remote = NULL;
+    s->connected = s->connecting = s->conn_tried = 0;
+    s->claimed_port = 0;
+    s->bound_set = 0;
+    s->listening = 0;
+    __atomic_store_n(&s->stk, stk, __ATOMIC_RELEASE);
+    __atomic_store_n(&s->orphaned, 0, __ATOMIC_RELEASE);
+    stk_set_fd(stk, fd);
+    sock_sync(s);
+    return 0;
 }
 
 void sock_release(struct ssock *s)
@@ -461,4 +538,7 @@ void sock_close_all(void)
         }
         s = next;
     }
+    void (*fn)(void) = __atomic_load_n(&remote_exit_fn, __ATOMIC_ACQUIRE);
+    if (fn)
+        fn();
 }

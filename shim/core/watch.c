@@ -24,11 +24,15 @@ static volatile sig_atomic_t requested;
 static void (*request_fn)(void);
 static int (*tick_fn)(void);
 static int (*tick_wanted)(void); /* set before the thread starts */
+/* Held while the thread works: fork takes it to park the thread. */
+static pthread_mutex_t busy = PTHREAD_MUTEX_INITIALIZER;
+static sem_t started;
 
 static void *watch_loop(void *arg)
 {
     (void)arg;
     int blocked = 0;
+    sem_post(&started);
     for (;;) {
         struct timespec ts = deadline_after(
             CLOCK_MONOTONIC, blocked ? WATCH_BUSY_US : WATCH_PERIOD_MS * 1000L);
@@ -40,7 +44,9 @@ static void *watch_loop(void *arg)
             requested = 0;
             request_fn();
         }
+        pthread_mutex_lock(&busy);
         blocked = tick_fn();
+        pthread_mutex_unlock(&busy);
     }
     return NULL;
 }
@@ -52,6 +58,7 @@ static void start(void)
     sigset_t all, old;
     tick_fn = __atomic_load_n(&tick_wanted, __ATOMIC_RELAXED);
     sem_init(&wake, 0, 0);
+    sem_init(&started, 0, 0);
     /* The program's signals are not this thread's business. */
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -61,6 +68,10 @@ static void start(void)
     int e = pthread_create(&t, &a, watch_loop, NULL);
     if (e == 0) {
         pthread_setname_np(t, "sctpshim watch");
+        /* Running before the first socket is used: a fork must not copy
+         * a thread half-way through its start (ASan's allocator locks). */
+        while (sem_wait(&started) < 0 && errno == EINTR)
+            ;
         __atomic_store_n(&running, 1, __ATOMIC_RELEASE);
     } else {
         SHIM_LOG("cannot start the watch thread: %s", strerror(e));
@@ -100,8 +111,19 @@ void watch_request(void)
         sem_post(&wake);
 }
 
+void watch_park(void)
+{
+    pthread_mutex_lock(&busy);
+}
+
+void watch_unpark(void)
+{
+    pthread_mutex_unlock(&busy);
+}
+
 void watch_forget_after_fork(void)
 {
+    pthread_mutex_init(&busy, NULL);
     pthread_once_t fresh = PTHREAD_ONCE_INIT;
     /* The child has no watch thread: start() makes one anew. */
     once = fresh;

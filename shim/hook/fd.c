@@ -14,11 +14,17 @@
 #include "linux/recv.h"
 #include "usrsctp/stack.h"
 
-int hook_orphaned(int fd, const char *call)
+int hook_orphaned(struct ssock *s, int fd, const char *call)
 {
+    if (s->remote) {
+        SHIM_LOG("%s(%d): not supported on an SCTP socket inherited from "
+                 "another process", call, fd);
+        errno = EOPNOTSUPP;
+        return -1;
+    }
     lifecycle_hold_if_exiting();
-    SHIM_LOG("%s(%d): SCTP socket unusable here (inherited across fork, "
-             "or taken over by the exit)", call, fd);
+    SHIM_LOG("%s(%d): SCTP socket unusable here (its owner is gone, "
+             "or the exit took it over)", call, fd);
     errno = EBADFD;
     return -1;
 }
@@ -161,7 +167,7 @@ HOOK_EXPORT int ioctl(int fd, unsigned long req, ...)
     va_start(ap, req);
     void *arg = va_arg(ap, void *);
     va_end(ap);
-    HOOK_SOCK(s, fd, real.ioctl(fd, req, arg));
+    HOOK_SOCK_R(s, fd, real.ioctl(fd, req, arg));
     switch (req) {
     case FIONBIO:
     case FIOASYNC:
@@ -175,7 +181,7 @@ HOOK_EXPORT int ioctl(int fd, unsigned long req, ...)
             errno = ENOMEM;
             return -1;
         }
-        ssize_t n = lx_recv(s, peek, 65536, MSG_PEEK | MSG_DONTWAIT);
+        ssize_t n = rm_recv(s, peek, 65536, MSG_PEEK | MSG_DONTWAIT);
         free(peek);
         if (n < 0 && errno != EAGAIN)
             return -1;

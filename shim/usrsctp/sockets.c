@@ -28,6 +28,15 @@ void stk_note_stack_fd(int fd)
         stack_fds[n_stack_fds++] = fd;
 }
 
+void pk_close_inherited(void)
+{
+    /* The parent's packet sockets: left open, they would keep its UDP
+     * port (and its packets) in the child, after the parent is gone. */
+    for (int i = 0; i < n_stack_fds; i++)
+        real.close(stack_fds[i]);
+    n_stack_fds = 0;
+}
+
 uint16_t stk_local_udp_port(void) { return udp_port; }
 int stk_is_raw_mode(void) { return raw_mode; }
 int pk_raw(void) { return raw_mode; }

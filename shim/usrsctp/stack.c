@@ -212,6 +212,8 @@ void stk_forget_after_fork(void)
     pthread_mutex_init(&stk_init_lock, NULL);
     pthread_mutex_init(&ep_lock, NULL);
     ids_forget_after_fork();
+    if (stk_ready)
+        pk_close_inherited();
     stk_ready = 0;
     socks_forget_after_fork();
     inject_forget_after_fork();

@@ -1,0 +1,132 @@
+/* Process calls: fork and the exec family, which hand SCTP descriptors
+ * on to a child or a new image (remote/fork.h, remote/exec.h).
+ * posix_spawn and vfork are left alone (README, "Differences from
+ * Linux"). */
+#include "hook/hook.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "remote/exec.h"
+#include "remote/fork.h"
+
+extern char **environ;
+
+HOOK_EXPORT pid_t fork(void)
+{
+    real_init();
+    remote_fork_prepare();
+    pid_t pid = real.fork();
+    int e = errno;
+    if (pid == 0)
+        remote_fork_child();
+    else
+        remote_fork_parent();
+    errno = e;
+    return pid;
+}
+
+/* Every exec goes through one of these three, with the environment the
+ * new image needs to hold the descriptors it keeps. */
+static int exec_with(int how, const char *path, int fd, char *const argv[],
+                     char *const envp[])
+{
+    real_init();
+    char **env = remote_exec_env(envp);
+    int r = how == 0   ? real.execve(path, argv, env)
+            : how == 1 ? real.execvpe(path, argv, env)
+                       : real.fexecve(fd, argv, env);
+    int e = errno;
+    remote_exec_failed(env, envp);
+    errno = e;
+    return r;
+}
+
+HOOK_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+{
+    return exec_with(0, path, -1, argv, envp);
+}
+
+HOOK_EXPORT int execv(const char *path, char *const argv[])
+{
+    return exec_with(0, path, -1, argv, environ);
+}
+
+HOOK_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+    return exec_with(1, file, -1, argv, envp);
+}
+
+HOOK_EXPORT int execvp(const char *file, char *const argv[])
+{
+    return exec_with(1, file, -1, argv, environ);
+}
+
+HOOK_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
+{
+    return exec_with(2, NULL, fd, argv, envp);
+}
+
+/* execl, execlp, execle: the arguments up to the NULL (and, for execle,
+ * the environment after it) into an array. */
+static int exec_list(int how, const char *path, const char *arg0, va_list ap,
+                     int with_env)
+{
+    size_t n = 1, cap = 16;
+    char **argv = malloc(cap * sizeof *argv);
+    if (!argv) {
+        errno = ENOMEM;
+        return -1;
+    }
+    argv[0] = (char *)arg0;
+    for (char *a = arg0 ? va_arg(ap, char *) : NULL;; a = va_arg(ap, char *)) {
+        if (n + 1 >= cap) {
+            char **v = realloc(argv, (cap *= 2) * sizeof *v);
+            if (!v) {
+                free(argv);
+                errno = ENOMEM;
+                return -1;
+            }
+            argv = v;
+        }
+        argv[n++] = a;
+        if (!a)
+            break;
+    }
+    if (!arg0)
+        argv[0] = NULL;
+    char *const *envp = with_env ? va_arg(ap, char *const *) : environ;
+    int r = exec_with(how, path, -1, argv, envp);
+    int e = errno;
+    free(argv);
+    errno = e;
+    return r;
+}
+
+HOOK_EXPORT int execl(const char *path, const char *arg, ...)
+{
+    va_list ap;
+    va_start(ap, arg);
+    int r = exec_list(0, path, arg, ap, 0);
+    va_end(ap);
+    return r;
+}
+
+HOOK_EXPORT int execlp(const char *file, const char *arg, ...)
+{
+    va_list ap;
+    va_start(ap, arg);
+    int r = exec_list(1, file, arg, ap, 0);
+    va_end(ap);
+    return r;
+}
+
+HOOK_EXPORT int execle(const char *path, const char *arg, ...)
+{
+    va_list ap;
+    va_start(ap, arg);
+    int r = exec_list(0, path, arg, ap, 1);
+    va_end(ap);
+    return r;
+}

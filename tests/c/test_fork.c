@@ -1,0 +1,473 @@
+/* SCTP descriptors that survive fork and exec (README, "Process life"):
+ * the patterns real servers use, each checked byte for byte.
+ *   prefork_many    4 workers read one inherited one-to-many socket;
+ *                   10 clients, 1,000 messages, each answered once
+ *   prefork_stream  4 workers accept on one inherited listener; the same
+ *   accept_fork     accept, fork, the child serves, the parent closes its
+ *                   copy at once: 50 connections
+ *   daemonize       bind and listen, fork, the creator exits: the child
+ *                   still accepts on the port
+ *   exec            fork, then exec a helper that serves the inherited
+ *                   listener; with FD_CLOEXEC the helper has nothing
+ *   owner_death     the owner of an association is killed while a child
+ *                   reads it: the child gets ECONNRESET, no hang */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/sctp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+#define WORKERS 4
+#define CLIENTS 10
+#define PER_CLIENT 100
+#define MSG 64
+
+enum { P_MANY = 0, P_STREAM = 1, P_ACCEPT = 2, P_DAEMON = 3, P_EXEC = 4,
+       P_EXEC_CLOEXEC = 5, P_DEATH = 6 };
+
+static void fill(char *m, int client, int seq)
+{
+    memset(m, 'a' + (client + seq) % 26, MSG);
+    snprintf(m, MSG, "c%d-s%d|", client, seq);
+}
+
+static void write_all(int fd, const void *p, size_t n)
+{
+    CHECK_EQ(write(fd, p, n), (ssize_t)n);
+}
+
+/* The number a worker reports on its pipe when it leaves. */
+static int sum_reports(int rd, int n)
+{
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+        int v = 0;
+        CHECK_EQ(read(rd, &v, sizeof v), (ssize_t)sizeof v);
+        total += v;
+    }
+    return total;
+}
+
+static void wait_children(pid_t *pids, int n)
+{
+    for (int i = 0; i < n; i++)
+        t_wait_ok(pids[i]);
+}
+
+/* ---- clients (a process of their own: t_spawn) ---- */
+
+struct client {
+    int id, type, port;
+};
+
+/* PER_CLIENT messages, each answered byte for byte before the next, and
+ * nothing more after them. */
+static void *client_run(void *arg)
+{
+    struct client *c = arg;
+    int fd = t_connect(c->type == SOCK_SEQPACKET ? SOCK_STREAM : SOCK_STREAM,
+                       c->port);
+    char m[MSG], r[MSG + 16];
+    for (int seq = 0; seq < PER_CLIENT; seq++) {
+        fill(m, c->id, seq);
+        CHECK_EQ(send(fd, m, MSG, 0), MSG);
+        ssize_t n = recv(fd, r, sizeof r, 0);
+        CHECK_EQ(n, MSG);
+        CHECK(memcmp(m, r, MSG) == 0);
+    }
+    /* Exactly once: no second answer to any of them. */
+    struct pollfd p = {fd, POLLIN, 0};
+    CHECK_EQ(poll(&p, 1, 200), 0);
+    close(fd);
+    return NULL;
+}
+
+static int role_clients(void)
+{
+    int port = atoi(getenv("FORK_PORT"));
+    pthread_t t[CLIENTS];
+    struct client c[CLIENTS];
+    for (int i = 0; i < CLIENTS; i++) {
+        c[i] = (struct client){i, SOCK_STREAM, port};
+        CHECK_EQ(pthread_create(&t[i], NULL, client_run, &c[i]), 0);
+    }
+    for (int i = 0; i < CLIENTS; i++)
+        pthread_join(t[i], NULL);
+    return 0;
+}
+
+static pid_t spawn_role(const char *role, int port)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", port);
+    setenv("FORK_PORT", v, 1);
+    return t_spawn(role);
+}
+
+/* ---- pre-fork servers ---- */
+
+/* A worker on the inherited one-to-many socket: echoes every message on
+ * its association until it reads "quit". */
+static int many_worker(int fd)
+{
+    int answered = 0;
+    char buf[MSG + 16];
+    for (;;) {
+        struct sockaddr_storage from;
+        struct iovec v = {buf, sizeof buf};
+        union {
+            char b[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo))];
+            struct cmsghdr a;
+        } ctl;
+        struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof from,
+                           .msg_iov = &v, .msg_iovlen = 1,
+                           .msg_control = ctl.b, .msg_controllen = sizeof ctl.b};
+        ssize_t n = recvmsg(fd, &m, 0);
+        CHECK(n > 0);
+        if (m.msg_flags & MSG_NOTIFICATION)
+            continue;
+        if (n == 4 && memcmp(buf, "quit", 4) == 0)
+            return answered;
+        struct iovec w = {buf, (size_t)n};
+        struct msghdr s = {.msg_name = &from, .msg_namelen = m.msg_namelen,
+                           .msg_iov = &w, .msg_iovlen = 1};
+        CHECK_EQ(sendmsg(fd, &s, 0), n);
+        answered++;
+    }
+}
+
+/* A worker on the inherited one-to-one listener: serves each connection
+ * it accepts to its end; a connection that says "quit" ends the worker. */
+static int stream_worker(int lsn)
+{
+    int answered = 0;
+    char buf[MSG + 16];
+    for (;;) {
+        int c = accept(lsn, NULL, NULL);
+        CHECK(c >= 0);
+        ssize_t n;
+        while ((n = recv(c, buf, sizeof buf, 0)) > 0) {
+            if (n == 4 && memcmp(buf, "quit", 4) == 0) {
+                close(c);
+                return answered;
+            }
+            CHECK_EQ(send(c, buf, (size_t)n, 0), n);
+            answered++;
+        }
+        CHECK_EQ(n, 0);
+        close(c);
+    }
+}
+
+static void quit_all(int type, int port)
+{
+    for (int i = 0; i < WORKERS; i++) {
+        int c = t_connect(SOCK_STREAM, port);
+        CHECK_EQ(send(c, "quit", 4, 0), 4);
+        if (type == SOCK_STREAM) {
+            char b[8];
+            CHECK_EQ(recv(c, b, sizeof b, 0), 0); /* the worker closed */
+        } else {
+            usleep(100000); /* the quit reaches a worker before the close */
+        }
+        close(c);
+    }
+}
+
+static void prefork(int type, int port)
+{
+    int lsn = t_listener(type, port);
+    int rep[2];
+    CHECK_EQ(pipe(rep), 0);
+    pid_t w[WORKERS];
+    for (int i = 0; i < WORKERS; i++) {
+        w[i] = fork();
+        CHECK(w[i] >= 0);
+        if (w[i] == 0) {
+            close(rep[0]);
+            int n = type == SOCK_SEQPACKET ? many_worker(lsn) : stream_worker(lsn);
+            write_all(rep[1], &n, sizeof n);
+            _exit(0);
+        }
+    }
+    close(rep[1]);
+    pid_t cl = spawn_role("clients", port);
+    t_wait_ok(cl);
+    quit_all(type, port);
+    CHECK_EQ(sum_reports(rep[0], WORKERS), CLIENTS * PER_CLIENT);
+    wait_children(w, WORKERS);
+    close(rep[0]);
+    close(lsn);
+}
+
+TEST(prefork_many)
+{
+    prefork(SOCK_SEQPACKET, t_port(P_MANY));
+}
+
+TEST(prefork_stream)
+{
+    prefork(SOCK_STREAM, t_port(P_STREAM));
+}
+
+/* ---- fork per connection ---- */
+
+#define CONNS 50
+#define PER_CONN 3
+
+static int role_conns(void)
+{
+    int port = atoi(getenv("FORK_PORT"));
+    char m[MSG], r[MSG + 16];
+    for (int i = 0; i < CONNS; i++) {
+        int fd = t_connect(SOCK_STREAM, port);
+        for (int seq = 0; seq < PER_CONN; seq++) {
+            fill(m, i, seq);
+            CHECK_EQ(send(fd, m, MSG, 0), MSG);
+            CHECK_EQ(recv(fd, r, sizeof r, 0), MSG);
+            CHECK(memcmp(m, r, MSG) == 0);
+        }
+        CHECK_EQ(shutdown(fd, SHUT_WR), 0);
+        /* The child's close: end of file, or, as on Linux once the
+         * association is gone after our own shutdown, ENOTCONN. */
+        ssize_t n = recv(fd, r, sizeof r, 0);
+        CHECK(n == 0 || (n < 0 && errno == ENOTCONN));
+        close(fd);
+    }
+    return 0;
+}
+
+TEST(accept_fork)
+{
+    int port = t_port(P_ACCEPT);
+    int lsn = t_listener(SOCK_STREAM, port);
+    pid_t cl = spawn_role("conns", port);
+    pid_t kids[CONNS];
+    for (int i = 0; i < CONNS; i++) {
+        int c = accept(lsn, NULL, NULL);
+        CHECK(c >= 0);
+        kids[i] = fork();
+        CHECK(kids[i] >= 0);
+        if (kids[i] == 0) {
+            close(lsn);
+            char buf[MSG + 16];
+            ssize_t n;
+            int served = 0;
+            while ((n = recv(c, buf, sizeof buf, 0)) > 0) {
+                if (send(c, buf, (size_t)n, 0) != n)
+                    _exit(2);
+                served++;
+            }
+            close(c);
+            _exit(n == 0 && served == PER_CONN ? 0 : 1);
+        }
+        close(c); /* the child's copy carries on */
+    }
+    t_wait_ok(cl);
+    wait_children(kids, CONNS);
+    close(lsn);
+}
+
+/* ---- bind, then daemonize ---- */
+
+static int role_daemon(void)
+{
+    int port = atoi(getenv("FORK_PORT"));
+    int lsn = t_listener(SOCK_STREAM, port);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid > 0)
+        return 0; /* the creator goes */
+    setsid();
+    int c = accept(lsn, NULL, NULL);
+    CHECK(c >= 0);
+    char buf[MSG + 16];
+    ssize_t n = recv(c, buf, sizeof buf, 0);
+    CHECK(n > 0);
+    CHECK_EQ(send(c, buf, (size_t)n, 0), n);
+    CHECK_EQ(recv(c, buf, sizeof buf, 0), 0);
+    close(c);
+    close(lsn);
+    return 0;
+}
+
+/* Connects, retrying while nobody listens yet. */
+static int connect_retry(int port)
+{
+    struct sockaddr_in a = t_addr(port);
+    for (int i = 0; i < 1000; i++) {
+        int c = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+        CHECK(c >= 0);
+        if (connect(c, (struct sockaddr *)&a, sizeof a) == 0)
+            return c;
+        CHECK(errno == ECONNREFUSED);
+        close(c);
+        usleep(20000);
+    }
+    CHECK(!"nobody listens");
+    return -1;
+}
+
+static void echo_once(int c, int id)
+{
+    char m[MSG], r[MSG + 16];
+    fill(m, id, 0);
+    CHECK_EQ(send(c, m, MSG, 0), MSG);
+    CHECK_EQ(recv(c, r, sizeof r, 0), MSG);
+    CHECK(memcmp(m, r, MSG) == 0);
+}
+
+TEST(daemonize)
+{
+    int port = t_port(P_DAEMON);
+    t_wait_ok(spawn_role("daemon", port)); /* the creator is gone */
+    int c = connect_retry(port);
+    echo_once(c, 7);
+    close(c);
+}
+
+/* ---- exec ---- */
+
+static int role_exec_helper(void)
+{
+    int fd = atoi(getenv("FORK_FD"));
+    if (getenv("FORK_CLOEXEC"))
+        return fcntl(fd, F_GETFD) < 0 && errno == EBADF ? 0 : 1;
+    int c = accept(fd, NULL, NULL);
+    CHECK(c >= 0);
+    char buf[MSG + 16];
+    ssize_t n = recv(c, buf, sizeof buf, 0);
+    CHECK(n > 0);
+    CHECK_EQ(send(c, buf, (size_t)n, 0), n);
+    CHECK_EQ(recv(c, buf, sizeof buf, 0), 0);
+    close(c);
+    return 0;
+}
+
+static void exec_case(int cloexec, int port)
+{
+    int lsn = t_listener(SOCK_STREAM, port);
+    if (cloexec)
+        CHECK_EQ(fcntl(lsn, F_SETFD, FD_CLOEXEC), 0);
+    char v[16];
+    snprintf(v, sizeof v, "%d", lsn);
+    setenv("FORK_FD", v, 1);
+    if (cloexec)
+        setenv("FORK_CLOEXEC", "1", 1);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        char *argv[] = {"test_fork", "--role", "exec_helper", NULL};
+        execv("/proc/self/exe", argv);
+        _exit(4);
+    }
+    unsetenv("FORK_CLOEXEC");
+    if (!cloexec) {
+        int c = t_connect(SOCK_STREAM, port);
+        echo_once(c, 9);
+        close(c);
+    }
+    t_wait_ok(pid);
+    close(lsn);
+}
+
+TEST(exec_keep)
+{
+    exec_case(0, t_port(P_EXEC));
+}
+
+TEST(exec_cloexec)
+{
+    exec_case(1, t_port(P_EXEC_CLOEXEC));
+}
+
+/* ---- the owner dies ---- */
+
+static int role_owner(void)
+{
+    int port = atoi(getenv("FORK_PORT"));
+    int c = t_connect(SOCK_STREAM, port);
+    echo_once(c, 3);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        char buf[MSG];
+        ssize_t n = recv(c, buf, sizeof buf, 0); /* the owner is killed */
+        const char *what = n < 0 && errno == ECONNRESET ? "reset\n" : "other\n";
+        write_all(1, what, strlen(what));
+        n = send(c, "x", 1, MSG_NOSIGNAL);
+        what = n < 0 && errno == ECONNRESET ? "reset\n" : "other\n";
+        write_all(1, what, strlen(what));
+        _exit(0);
+    }
+    t_ready();
+    pause();
+    return 0;
+}
+
+TEST(owner_death)
+{
+    int port = t_port(P_DEATH);
+    int lsn = t_listener(SOCK_STREAM, port);
+    int p[2];
+    CHECK_EQ(pipe(p), 0);
+    int saved = dup(1);
+    CHECK_EQ(dup2(p[1], 1), 1);
+    pid_t owner = spawn_role("owner", port);
+    CHECK_EQ(dup2(saved, 1), 1);
+    close(saved);
+    close(p[1]);
+    int srv = accept(lsn, NULL, NULL);
+    CHECK(srv >= 0);
+    char buf[MSG + 16];
+    ssize_t n = recv(srv, buf, sizeof buf, 0);
+    CHECK_EQ(n, MSG);
+    CHECK_EQ(send(srv, buf, MSG, 0), MSG);
+    char line[64] = {0};
+    CHECK(read(p[0], line, 6) == 6 && memcmp(line, "ready\n", 6) == 0);
+    usleep(100000); /* the child is in its recv */
+    CHECK_EQ(kill(owner, SIGKILL), 0);
+    int st;
+    CHECK_EQ(waitpid(owner, &st, 0), owner);
+    /* Both of the child's calls say reset; the pipe ends with the child. */
+    size_t got = 0;
+    while ((n = read(p[0], line + got, sizeof line - 1 - got)) > 0)
+        got += (size_t)n;
+    CHECK_EQ(strcmp(line, "reset\nreset\n"), 0);
+    close(p[0]);
+    close(srv);
+    close(lsn);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct t_role roles[] = {
+        {"clients", role_clients}, {"conns", role_conns},
+        {"daemon", role_daemon},   {"exec_helper", role_exec_helper},
+        {"owner", role_owner},     {NULL, NULL}};
+    t_run_role(argc, argv, roles);
+    t_watchdog(100);
+    signal(SIGPIPE, SIG_IGN);
+    const char *only = getenv("FORK_ONLY");
+#define MAYBE(t) if (!only || strcmp(only, #t) == 0) RUN(t)
+    MAYBE(prefork_many);
+    MAYBE(prefork_stream);
+    MAYBE(accept_fork);
+    MAYBE(daemonize);
+    MAYBE(exec_keep);
+    MAYBE(exec_cloexec);
+    MAYBE(owner_death);
+    t_done(argv[0]);
+    return 0;
+}
