@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "core/life.h"
 #include "core/linger.h"
+#include "core/privfd.h"
 #include "core/registry.h"
 #include "core/sock.h"
 #include "core/watch.h"
@@ -128,6 +129,9 @@ void lifecycle_hold_if_exiting(void)
 
 static void at_fork_child(void)
 {
+    int fds[8];
+    for (int i = 0, n = stk_packet_fds(fds, 8); i < n; i++)
+        privfd_close(fds[i]);
     sock_orphan_all();
     watch_forget_after_fork();
     life_forget_after_fork();

@@ -8,6 +8,7 @@
 
 #include "base/real.h"
 #include "core/fdtab.h"
+#include "core/life.h"
 #include "core/privfd.h"
 #include "core/sock.h"
 #include "core/watch.h"
@@ -123,6 +124,7 @@ void remote_fork_prepare(void)
     server_park();
     if (watch_running())
         watch_park();
+    life_park();
     gate_shut();
     f.parked = 1;
 }
@@ -132,6 +134,7 @@ static void unpark(void)
     if (!f.parked)
         return;
     gate_open();
+    life_unpark();
     if (watch_running())
         watch_unpark();
     server_unpark();

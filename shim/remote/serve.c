@@ -13,7 +13,6 @@
 
 #include "base/real.h"
 #include "core/fdtab.h"
-#include "core/privfd.h"
 #include "core/sock.h"
 #include "linux/conn.h"
 #include "linux/recv.h"
@@ -53,8 +52,8 @@ static void let_go(struct conn *c, size_t i)
     sock_release(s);
 }
 
-static void answer(struct conn *c, struct rp_resp *r, const struct iovec *iov,
-                   int n, int fd)
+void serve_answer(struct conn *c, struct rp_resp *r, const struct iovec *iov,
+                  int n, int fd)
 {
     rp_send(c->fd, r, sizeof *r, iov, n, fd);
 }
@@ -62,7 +61,7 @@ static void answer(struct conn *c, struct rp_resp *r, const struct iovec *iov,
 static void fail(struct conn *c, int err)
 {
     struct rp_resp r = {.ret = -1, .err = err ? err : EIO};
-    answer(c, &r, NULL, 0, -1);
+    serve_answer(c, &r, NULL, 0, -1);
 }
 
 /* The result of a call: ret, and errno when it failed (never 0). */
@@ -106,7 +105,7 @@ static void do_recv(struct conn *c, struct ssock *s, const struct rp_req *q)
         out[n++] = (struct iovec){ctl, r.ctllen};
         out[n++] = (struct iovec){data, r.datalen};
     }
-    answer(c, &r, out, n, -1);
+    serve_answer(c, &r, out, n, -1);
     free(data);
     free(ctl);
 }
@@ -137,7 +136,7 @@ static void do_send(struct conn *c, struct ssock *s, const struct rp_req *q,
     /* SIGPIPE is the holder's to raise. */
     result(&r, lx_sendmsg(s, &m, q->flags | MSG_DONTWAIT | MSG_NOSIGNAL));
     free(ctl);
-    answer(c, &r, NULL, 0, -1);
+    serve_answer(c, &r, NULL, 0, -1);
 }
 
 static void do_accept(struct conn *c, struct ssock *s, const struct rp_req *q)
@@ -167,7 +166,7 @@ static void do_accept(struct conn *c, struct ssock *s, const struct rp_req *q)
         r.namelen = l;
         out.iov_len = l < sizeof name ? l : sizeof name;
     }
-    answer(c, &r, &out, ns ? 1 : 0, nfd);
+    serve_answer(c, &r, &out, ns ? 1 : 0, nfd);
     if (ns) {
         /* The holder's copy is the descriptor now; the owner keeps the
          * socket through the connection's reference. */
@@ -194,7 +193,7 @@ static void do_getopt(struct conn *c, struct ssock *s, const struct rp_req *q,
         r.datalen = l < room ? l : (uint32_t)room;
         out.iov_len = r.datalen;
     }
-    answer(c, &r, &out, 1, -1);
+    serve_answer(c, &r, &out, 1, -1);
     free(v);
 }
 
@@ -210,25 +209,7 @@ static void do_name(struct conn *c, struct ssock *s, const struct rp_req *q)
         r.namelen = l;
         out.iov_len = l < sizeof name ? l : sizeof name;
     }
-    answer(c, &r, &out, 1, -1);
-}
-
-static void do_fork(struct conn *c)
-{
-    int sv[2];
-    if (rp_pair(sv) < 0) {
-        fail(c, errno);
-        return;
-    }
-    if (!server_add(sv[0], c->held, c->n)) {
-        privfd_close(sv[0]);
-        privfd_close(sv[1]);
-        fail(c, ENOMEM);
-        return;
-    }
-    struct rp_resp r = {0};
-    answer(c, &r, NULL, 0, sv[1]);
-    privfd_close(sv[1]);
+    serve_answer(c, &r, &out, 1, -1);
 }
 
 static void do_keep(struct conn *c, const struct rp_req *q, const char *p)
@@ -253,7 +234,9 @@ static void on_socket(struct conn *c, struct ssock *s, const struct rp_req *q,
     sock_call_resume(s);
     errno = 0;
     if (s->orphaned) {
-        fail(c, EBADFD); /* the owner is exiting */
+        /* The owner is exiting and its sockets are closed: to the holder
+         * this is the owner gone (migrate.h), as it will be in a moment. */
+        real.shutdown(c->fd, SHUT_RDWR);
     } else {
         struct rp_resp r = {0};
         switch (q->op) {
@@ -265,19 +248,19 @@ static void on_socket(struct conn *c, struct ssock *s, const struct rp_req *q,
         case RP_SETOPT:
             result(&r, lx_setsockopt_user(s, s->m.x, q->a, (int)q->b, p,
                                           (socklen_t)q->len));
-            answer(c, &r, NULL, 0, -1);
+            serve_answer(c, &r, NULL, 0, -1);
             break;
         case RP_SHUTDOWN:
             result(&r, lx_shutdown(s, q->a));
-            answer(c, &r, NULL, 0, -1);
+            serve_answer(c, &r, NULL, 0, -1);
             break;
         case RP_BIND:
             result(&r, lx_bind(s, (const struct sockaddr *)p, (socklen_t)q->len));
-            answer(c, &r, NULL, 0, -1);
+            serve_answer(c, &r, NULL, 0, -1);
             break;
         case RP_LISTEN:
             result(&r, lx_listen(s, q->a));
-            answer(c, &r, NULL, 0, -1);
+            serve_answer(c, &r, NULL, 0, -1);
             break;
         default:
             fail(c, EOPNOTSUPP);
@@ -289,10 +272,6 @@ static void on_socket(struct conn *c, struct ssock *s, const struct rp_req *q,
 
 void serve_request(struct conn *c, const struct rp_req *q, const char *payload)
 {
-    if (q->op == RP_FORK) {
-        do_fork(c);
-        return;
-    }
     if (q->op == RP_KEEP) {
         do_keep(c, q, payload);
         return;

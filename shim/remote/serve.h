@@ -17,10 +17,11 @@ struct conn {
 
 /* c holds s from now (a reference): 0, or -1/ENOMEM. */
 int conn_hold(struct conn *c, struct ssock *s);
-/* Answers q on c's connection (not RP_CLOSE and RP_KEEP, which have no
- * answer). */
+/* Runs q, a call on one of c's sockets, and answers it (RP_CLOSE and
+ * RP_KEEP have no answer; RP_FORK is server.c's). */
 void serve_request(struct conn *c, const struct rp_req *q, const char *payload);
-/* A connection for another holder (server.c). */
-struct conn *server_add(int fd, struct ssock **socks, size_t n);
+/* Sends one answer on c's connection, with fd (or -1). */
+void serve_answer(struct conn *c, struct rp_resp *r, const struct iovec *iov,
+                  int n, int fd);
 
 #endif

@@ -36,7 +36,7 @@ static void conn_free(struct conn *c)
     free(c);
 }
 
-struct conn *server_add(int fd, struct ssock **socks, size_t n)
+static struct conn *server_add(int fd, struct ssock **socks, size_t n)
 {
     struct conn *c = calloc(1, sizeof *c);
     if (!c)
@@ -70,6 +70,31 @@ static void drop(struct conn *c)
     conn_free(c);
 }
 
+static void fork_fail(struct conn *c, int err)
+{
+    struct rp_resp r = {.ret = -1, .err = err ? err : EIO};
+    serve_answer(c, &r, NULL, 0, -1);
+}
+
+/* A connection for the child of a holder, holding what this one does. */
+static void do_fork(struct conn *c)
+{
+    int sv[2];
+    if (rp_pair(sv) < 0) {
+        fork_fail(c, errno);
+        return;
+    }
+    if (!server_add(sv[0], c->held, c->n)) {
+        privfd_close(sv[0]);
+        privfd_close(sv[1]);
+        fork_fail(c, ENOMEM);
+        return;
+    }
+    struct rp_resp r = {0};
+    serve_answer(c, &r, NULL, 0, sv[1]);
+    privfd_close(sv[1]);
+}
+
 static void serve_one(struct conn *c)
 {
     char *buf = malloc(RP_MAX_MSG);
@@ -81,7 +106,11 @@ static void serve_one(struct conn *c)
         drop(c); /* the holder is gone: what it held goes too */
     } else if ((size_t)r >= sizeof(struct rp_req)) {
         const struct rp_req *q = (const struct rp_req *)buf;
-        if (q->len <= (size_t)r - sizeof *q)
+        if (q->len > (size_t)r - sizeof *q)
+            ; /* cut short: not a call */
+        else if (q->op == RP_FORK)
+            do_fork(c);
+        else
             serve_request(c, q, buf + sizeof *q);
     }
     free(buf);
