@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "core/fdtab.h"
 #include "core/life.h"
 #include "core/linger.h"
 #include "core/privfd.h"
@@ -130,6 +131,7 @@ void lifecycle_hold_if_exiting(void)
 static void at_fork_child(void)
 {
     int fds[8];
+    fdtab_forget_after_fork();
     for (int i = 0, n = stk_packet_fds(fds, 8); i < n; i++)
         privfd_close(fds[i]);
     sock_orphan_all();

@@ -32,14 +32,6 @@ void sock_set_remote_hooks(void (*release)(struct ssock *s),
     __atomic_store_n(&remote_exit_fn, at_exit, __ATOMIC_RELEASE);
 }
 
-void sock_each(void (*fn)(struct ssock *s, void *arg), void *arg)
-{
-    pthread_mutex_lock(&live_lock);
-    for (struct ssock *s = live; s; s = s->next)
-        fn(s, arg);
-    pthread_mutex_unlock(&live_lock);
-}
-
 void sock_set_drain(void (*fn)(struct ssock *s))
 {
     __atomic_store_n(&drain_fn, fn, __ATOMIC_RELEASE);
@@ -517,27 +509,43 @@ void sock_orphan_all(void)
 
 void sock_close_all(void)
 {
+    /* Each socket with a reference, taken under the list lock: other
+     * threads may still close (and so unlist) sockets meanwhile, and the
+     * list stays whole for them.  The references are never given back:
+     * nothing is freed at exit. */
+    struct ssock **v = NULL;
+    size_t n = 0, cap = 0;
     pthread_mutex_lock(&live_lock);
-    struct ssock *s = live;
-    live = NULL;
-    pthread_mutex_unlock(&live_lock);
-    while (s) {
-        struct ssock *next = s->next;
-        if (!s->orphaned) {
-            /* As the kernel does when a process exits: a close, whose
-             * data and SHUTDOWN the exit waits for.  Nothing is freed:
-             * another thread may still be inside a call on s (orphaned,
-             * its next call waits for the end, lifecycle.h). */
-            detach(s);
-            s->orphaned = 1;
-            /* Outside any program call: the gate is taken here, as
-             * every program call into usrsctp takes it (usrsctp/gate.h). */
-            gate_shut();
-            linger_at_exit(s->stk, close_aborts(s));
-            gate_open();
+    for (struct ssock *s = live; s; s = s->next) {
+        if (s->orphaned)
+            continue;
+        if (n == cap) {
+            size_t c = cap ? 2 * cap : 16;
+            struct ssock **w = realloc(v, c * sizeof *w);
+            if (!w)
+                break;
+            v = w;
+            cap = c;
         }
-        s = next;
+        if (ref_if_live(s))
+            v[n++] = s;
     }
+    pthread_mutex_unlock(&live_lock);
+    for (size_t i = 0; i < n; i++) {
+        struct ssock *s = v[i];
+        /* As the kernel does when a process exits: a close, whose data
+         * and SHUTDOWN the exit waits for.  Another thread may still be
+         * inside a call on s (orphaned, its next call waits for the end,
+         * lifecycle.h). */
+        detach(s);
+        __atomic_store_n(&s->orphaned, 1, __ATOMIC_RELEASE);
+        /* Outside any program call: the gate is taken here, as every
+         * program call into usrsctp takes it (usrsctp/gate.h). */
+        gate_shut();
+        linger_at_exit(s->stk, close_aborts(s));
+        gate_open();
+    }
+    free(v);
     void (*fn)(void) = __atomic_load_n(&remote_exit_fn, __ATOMIC_ACQUIRE);
     if (fn)
         fn();

@@ -138,8 +138,6 @@ int sock_localize(struct ssock *s, int fd);
  * and what the owner does for its holders after sock_close_all. */
 void sock_set_remote_hooks(void (*release)(struct ssock *s),
                            void (*at_exit)(void));
-/* Calls fn on every live socket, under the list lock. */
-void sock_each(void (*fn)(struct ssock *s, void *arg), void *arg);
 /* Exit: every socket's associations end as for close() (linger.h holds
  * them until they are done); each socket becomes unusable, nothing is
  * freed. */

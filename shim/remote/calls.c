@@ -18,6 +18,7 @@
 #include "linux/uopt.h"
 #include "remote/chan.h"
 #include "remote/migrate.h"
+#include "remote/server.h"
 
 /* Marks what the answer is (the owner's, or none): a call whose socket
  * became this process's own during it is made again here. */
@@ -416,5 +417,5 @@ static void release(struct ssock *s)
 
 void remote_init(void)
 {
-    sock_set_remote_hooks(release, NULL);
+    sock_set_remote_hooks(release, server_owner_exit);
 }

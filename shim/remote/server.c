@@ -245,13 +245,6 @@ void server_forget_after_fork(void)
     running = 0;
 }
 
-static void poke(struct ssock *s, void *arg)
-{
-    (void)arg;
-    if (s->m.x >= 0)
-        mirror_poke(&s->m);
-}
-
 void server_owner_exit(void)
 {
     if (!running)
@@ -260,8 +253,10 @@ void server_owner_exit(void)
      * and a holder that only polls is woken to come and see. */
     pthread_mutex_lock(&serve_lock);
     pthread_mutex_lock(&conns_lock);
-    for (struct conn *c = conns; c; c = c->next)
+    for (struct conn *c = conns; c; c = c->next) {
         real.shutdown(c->fd, SHUT_RDWR);
+        for (size_t i = 0; i < c->n; i++)
+            mirror_poke(&c->held[i]->m);
+    }
     pthread_mutex_unlock(&conns_lock);
-    sock_each(poke, NULL);
 }
