@@ -94,7 +94,8 @@ void sock_upcall(void *arg)
     atomic_fetch_add(&s->inflight, 1);
     /* The stack may call before stk_socket/stk_accept has returned the
      * handle; publish() syncs the mirror once the socket is complete. */
-    if (__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE) && !s->orphaned) {
+    if (__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE) &&
+        !__atomic_load_n(&s->orphaned, __ATOMIC_ACQUIRE)) {
         mirror_note_upcall(&s->m);
         if (mirror_sync_upcall(&s->m, s->stk) && !s->stk_done)
             watch_kick();
@@ -281,7 +282,7 @@ static void close_stack_socket(struct ssock *s)
 static void sock_destroy(struct ssock *s)
 {
     live_remove(s);
-    if (!s->orphaned)
+    if (!__atomic_load_n(&s->orphaned, __ATOMIC_ACQUIRE))
         close_stack_socket(s);
     else if (s->remote) {
         void (*fn)(struct ssock *) =
@@ -420,7 +421,7 @@ static void drain_now(struct drain_list *l)
         /* A socket in a call now is drained by that call or next time. */
         if (drain && pthread_mutex_trylock(&s->lock) == 0) {
             gate_shut();
-            if (!s->stk_done && !s->orphaned)
+            if (!s->stk_done && !__atomic_load_n(&s->orphaned, __ATOMIC_ACQUIRE))
                 drain(s);
             gate_open();
             pthread_mutex_unlock(&s->lock);
@@ -438,7 +439,8 @@ int sock_resync_all(void)
      * one starts by taking it off the list. */
     pthread_mutex_lock(&live_lock);
     for (struct ssock *s = live; s; s = s->next) {
-        if (s->orphaned || !__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE))
+        if (__atomic_load_n(&s->orphaned, __ATOMIC_ACQUIRE) ||
+            !__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE))
             continue;
         /* usrsctp does not always call back when a one-to-many
          * association's send queue drains: a sender waiting for that
@@ -517,7 +519,7 @@ void sock_close_all(void)
     size_t n = 0, cap = 0;
     pthread_mutex_lock(&live_lock);
     for (struct ssock *s = live; s; s = s->next) {
-        if (s->orphaned)
+        if (__atomic_load_n(&s->orphaned, __ATOMIC_ACQUIRE))
             continue;
         if (n == cap) {
             size_t c = cap ? 2 * cap : 16;

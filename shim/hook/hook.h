@@ -64,7 +64,8 @@ static inline void hook_call_end(struct hook_call *c)
             real_init();                                                    \
         return realcall;                                                    \
     }                                                                       \
-    if (s->orphaned && !((remote_ok) && s->remote))                         \
+    if (__atomic_load_n(&s->orphaned, __ATOMIC_ACQUIRE) &&                 \
+        !((remote_ok) && s->remote))                                        \
         return hook_orphaned(s, fd, __func__);                              \
     do {                                                                    \
     } while (0)
