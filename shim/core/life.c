@@ -20,7 +20,6 @@
 #include <linux/rtnetlink.h>
 #include <poll.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -34,6 +33,7 @@
 
 #include "base/log.h"
 #include "base/real.h"
+#include "base/thread.h"
 #include "core/fdtab.h"
 #include "usrsctp/stack.h"
 
@@ -77,12 +77,10 @@ static void close_private(int fd)
 
 /* Held while the thread works: fork takes it (life_park). */
 static pthread_mutex_t busy = PTHREAD_MUTEX_INITIALIZER;
-static sem_t started;
 
 static void *life_loop(void *arg)
 {
     (void)arg;
-    sem_post(&started);
     pthread_mutex_lock(&busy);
     for (;;) {
         pthread_mutex_lock(&lock);
@@ -169,24 +167,8 @@ static void start(void)
     if (wake_fd < 0)
         return;
     nl_fd = open_rtnetlink();
-    pthread_t t;
-    pthread_attr_t a;
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&a, 128 * 1024);
-    sem_init(&started, 0, 0);
-    if (pthread_create(&t, &a, life_loop, NULL) == 0) {
-        pthread_setname_np(t, "sctpshim life");
-        /* Started before a fork can copy it half-way (watch.c). */
-        while (sem_wait(&started) < 0 && errno == EINTR)
-            ;
+    if (thread_start(life_loop, NULL, 128 * 1024, "sctpshim life") == 0)
         running = 1;
-    }
-    pthread_attr_destroy(&a);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 static void kick(void)

@@ -9,6 +9,7 @@
 
 #include "base/deadline.h"
 #include "base/log.h"
+#include "base/thread.h"
 
 #define WATCH_PERIOD_MS 250
 /* While a one-to-many sender waits for room, which usrsctp never
@@ -26,13 +27,11 @@ static int (*tick_fn)(void);
 static int (*tick_wanted)(void); /* set before the thread starts */
 /* Held while the thread works: fork takes it to park the thread. */
 static pthread_mutex_t busy = PTHREAD_MUTEX_INITIALIZER;
-static sem_t started;
 
 static void *watch_loop(void *arg)
 {
     (void)arg;
     int blocked = 0;
-    sem_post(&started);
     for (;;) {
         struct timespec ts = deadline_after(
             CLOCK_MONOTONIC, blocked ? WATCH_BUSY_US : WATCH_PERIOD_MS * 1000L);
@@ -53,31 +52,13 @@ static void *watch_loop(void *arg)
 
 static void start(void)
 {
-    pthread_t t;
-    pthread_attr_t a;
-    sigset_t all, old;
     tick_fn = __atomic_load_n(&tick_wanted, __ATOMIC_RELAXED);
     sem_init(&wake, 0, 0);
-    sem_init(&started, 0, 0);
-    /* The program's signals are not this thread's business. */
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&a, 256 * 1024);
-    int e = pthread_create(&t, &a, watch_loop, NULL);
-    if (e == 0) {
-        pthread_setname_np(t, "sctpshim watch");
-        /* Running before the first socket is used: a fork must not copy
-         * a thread half-way through its start (ASan's allocator locks). */
-        while (sem_wait(&started) < 0 && errno == EINTR)
-            ;
+    int e = thread_start(watch_loop, NULL, 256 * 1024, "sctpshim watch");
+    if (e == 0)
         __atomic_store_n(&running, 1, __ATOMIC_RELEASE);
-    } else {
+    else
         SHIM_LOG("cannot start the watch thread: %s", strerror(e));
-    }
-    pthread_attr_destroy(&a);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void watch_start(int (*tick)(void))

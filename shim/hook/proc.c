@@ -104,29 +104,16 @@ static int exec_list(int how, const char *path, const char *arg0, va_list ap,
     return r;
 }
 
-HOOK_EXPORT int execl(const char *path, const char *arg, ...)
-{
-    va_list ap;
-    va_start(ap, arg);
-    int r = exec_list(0, path, arg, ap, 0);
-    va_end(ap);
-    return r;
-}
+#define EXEC_LIST_HOOK(name, how, with_env)                                 \
+    HOOK_EXPORT int name(const char *path, const char *arg, ...)            \
+    {                                                                       \
+        va_list ap;                                                         \
+        va_start(ap, arg);                                                  \
+        int r = exec_list(how, path, arg, ap, with_env);                    \
+        va_end(ap);                                                         \
+        return r;                                                           \
+    }
 
-HOOK_EXPORT int execlp(const char *file, const char *arg, ...)
-{
-    va_list ap;
-    va_start(ap, arg);
-    int r = exec_list(1, file, arg, ap, 0);
-    va_end(ap);
-    return r;
-}
-
-HOOK_EXPORT int execle(const char *path, const char *arg, ...)
-{
-    va_list ap;
-    va_start(ap, arg);
-    int r = exec_list(0, path, arg, ap, 1);
-    va_end(ap);
-    return r;
-}
+EXEC_LIST_HOOK(execl, 0, 0)
+EXEC_LIST_HOOK(execlp, 1, 0)
+EXEC_LIST_HOOK(execle, 0, 1)

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "base/real.h"
 #include "core/fdtab.h"
@@ -22,15 +21,6 @@
 #include "remote/remote.h"
 
 #define VAR "SCTPSHIM_HELD"
-
-static size_t fd_bound(void)
-{
-    struct rlimit rl;
-    size_t n = fdtab_capacity();
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < n)
-        n = rl.rlim_cur;
-    return n;
-}
 
 static int put(char **buf, size_t *len, size_t *cap, const char *s)
 {
@@ -81,7 +71,7 @@ char **remote_exec_env(char *const envp[])
     if (put(&buf, &len, &cap, VAR "=") < 0)
         return (char **)envp;
     size_t start = len;
-    size_t bound = fd_bound();
+    size_t bound = fdtab_program_bound();
     for (size_t fd = 0; fd < bound; fd++) {
         struct ssock *s = fdtab_sock((int)fd);
         if (!s || (s->orphaned && !s->remote))

@@ -4,7 +4,6 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
 #include "base/real.h"
 #include "core/fdtab.h"
@@ -39,17 +38,6 @@ static struct {
     size_t nvia, capvia;
     int parked;
 } f;
-
-/* The program's descriptors lie below its soft limit (the shim's own
- * above it, core/privfd.h). */
-static size_t fd_bound(void)
-{
-    struct rlimit rl;
-    size_t n = fdtab_capacity();
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < n)
-        n = rl.rlim_cur;
-    return n;
-}
 
 static void note(struct ssock *s)
 {
@@ -109,7 +97,7 @@ void remote_fork_prepare(void)
     f.parked = 0;
     if (!__atomic_load_n(&fdtab_slots, __ATOMIC_ACQUIRE))
         return; /* never an SCTP socket here */
-    size_t bound = fd_bound();
+    size_t bound = fdtab_program_bound();
     for (size_t fd = 0; fd < bound; fd++) {
         struct ssock *s = fdtab_sock((int)fd);
         if (s && (!s->orphaned || s->remote))

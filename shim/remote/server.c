@@ -4,8 +4,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <semaphore.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -13,6 +11,7 @@
 
 #include "base/log.h"
 #include "base/real.h"
+#include "base/thread.h"
 #include "core/privfd.h"
 #include "core/sock.h"
 #include "core/wait.h"
@@ -118,9 +117,8 @@ static void serve_one(struct conn *c)
 
 static void *serve_loop(void *arg)
 {
-    sem_t *started = arg;
+    (void)arg;
     wait_never_here();
-    sem_post(started);
     for (;;) {
         pthread_mutex_lock(&conns_lock);
         size_t n = nconns + 1, i = 1;
@@ -160,9 +158,8 @@ static void *serve_loop(void *arg)
     return NULL;
 }
 
-/* Started before the first child is made, and running (not half-way
- * through its start, holding allocator locks a child would copy held)
- * before fork goes on. */
+/* Started before the first child is made, and running before fork goes
+ * on (base/thread.h). */
 static int start(void)
 {
     if (running)
@@ -173,29 +170,12 @@ static int start(void)
     real.fcntl(w[0], F_SETFL, O_NONBLOCK);
     wake[0] = w[0];
     wake[1] = w[1];
-    sem_t started;
-    sem_init(&started, 0, 0);
-    pthread_t t;
-    pthread_attr_t a;
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&a, 256 * 1024);
-    int e = pthread_create(&t, &a, serve_loop, &started);
-    pthread_attr_destroy(&a);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int e = thread_start(serve_loop, NULL, 256 * 1024, "sctpshim owner");
     if (e != 0) {
         SHIM_LOG("cannot start the holders' server: %s", strerror(e));
-        sem_destroy(&started);
         errno = e;
         return -1;
     }
-    pthread_setname_np(t, "sctpshim owner");
-    while (sem_wait(&started) < 0 && errno == EINTR)
-        ;
-    sem_destroy(&started);
     running = 1;
     return 0;
 }

@@ -68,7 +68,7 @@ static void wait_children(pid_t *pids, int n)
 /* ---- clients (a process of their own: t_spawn) ---- */
 
 struct client {
-    int id, type, port;
+    int id, port;
 };
 
 /* PER_CLIENT messages, each answered byte for byte before the next, and
@@ -76,8 +76,7 @@ struct client {
 static void *client_run(void *arg)
 {
     struct client *c = arg;
-    int fd = t_connect(c->type == SOCK_SEQPACKET ? SOCK_STREAM : SOCK_STREAM,
-                       c->port);
+    int fd = t_connect(SOCK_STREAM, c->port);
     char m[MSG], r[MSG + 16];
     for (int seq = 0; seq < PER_CLIENT; seq++) {
         fill(m, c->id, seq);
@@ -99,7 +98,7 @@ static int role_clients(void)
     pthread_t t[CLIENTS];
     struct client c[CLIENTS];
     for (int i = 0; i < CLIENTS; i++) {
-        c[i] = (struct client){i, SOCK_STREAM, port};
+        c[i] = (struct client){i, port};
         CHECK_EQ(pthread_create(&t[i], NULL, client_run, &c[i]), 0);
     }
     for (int i = 0; i < CLIENTS; i++)
@@ -281,6 +280,20 @@ TEST(accept_fork)
 
 /* ---- bind, then daemonize ---- */
 
+/* Accepts one connection on lsn and echoes its one message until the
+ * peer's end. */
+static void serve_one(int lsn)
+{
+    int c = accept(lsn, NULL, NULL);
+    CHECK(c >= 0);
+    char buf[MSG + 16];
+    ssize_t n = recv(c, buf, sizeof buf, 0);
+    CHECK(n > 0);
+    CHECK_EQ(send(c, buf, (size_t)n, 0), n);
+    CHECK_EQ(recv(c, buf, sizeof buf, 0), 0);
+    close(c);
+}
+
 static int role_daemon(void)
 {
     int port = atoi(getenv("FORK_PORT"));
@@ -290,14 +303,7 @@ static int role_daemon(void)
     if (pid > 0)
         return 0; /* the creator goes */
     setsid();
-    int c = accept(lsn, NULL, NULL);
-    CHECK(c >= 0);
-    char buf[MSG + 16];
-    ssize_t n = recv(c, buf, sizeof buf, 0);
-    CHECK(n > 0);
-    CHECK_EQ(send(c, buf, (size_t)n, 0), n);
-    CHECK_EQ(recv(c, buf, sizeof buf, 0), 0);
-    close(c);
+    serve_one(lsn);
     close(lsn);
     return 0;
 }
@@ -344,14 +350,7 @@ static int role_exec_helper(void)
     int fd = atoi(getenv("FORK_FD"));
     if (getenv("FORK_CLOEXEC"))
         return fcntl(fd, F_GETFD) < 0 && errno == EBADF ? 0 : 1;
-    int c = accept(fd, NULL, NULL);
-    CHECK(c >= 0);
-    char buf[MSG + 16];
-    ssize_t n = recv(c, buf, sizeof buf, 0);
-    CHECK(n > 0);
-    CHECK_EQ(send(c, buf, (size_t)n, 0), n);
-    CHECK_EQ(recv(c, buf, sizeof buf, 0), 0);
-    close(c);
+    serve_one(fd);
     return 0;
 }
 
