@@ -293,6 +293,23 @@ static void sock_destroy(struct ssock *s)
     sock_free(s);
 }
 
+void sock_forget_unheld_after_fork(struct ssock *const *held, size_t n)
+{
+    for (struct ssock *s = live, *next; s; s = next) {
+        next = s->next;
+        size_t i = 0;
+        while (i < n && held[i] != s)
+            i++;
+        if (i < n)
+            continue;
+        /* Neither this process's nor held here: its duplicate of the
+         * descriptor would only keep the parent's socket file open. */
+        privfd_close(s->m.x);
+        s->m.x = -1;
+        live_remove(s);
+    }
+}
+
 struct ssock *sock_attach_remote(int fd, int family, int type, void *remote,
                                  uint64_t id)
 {

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -127,6 +128,9 @@ static inline void sock_sync(struct ssock *s)
 }
 /* Fork child: no inherited socket has a stack socket here any more. */
 void sock_orphan_all(void);
+/* Fork child, after sock_orphan_all: the inherited sockets the child
+ * has no descriptor of (all but held[0..n)) are let go. */
+void sock_forget_unheld_after_fork(struct ssock *const *held, size_t n);
 /* A socket whose stack lives in another process, for the program's
  * descriptor fd (remote/ makes the calls); -1/errno. */
 struct ssock *sock_attach_remote(int fd, int family, int type, void *remote,

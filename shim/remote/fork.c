@@ -152,6 +152,12 @@ void remote_fork_child(void)
             c->dead = 1;
     }
     struct chan *mine = f.child_fd >= 0 ? chan_of_fd(f.child_fd) : NULL;
+    struct ssock **held = malloc((f.n ? f.n : 1) * sizeof *held);
+    for (size_t i = 0; held && i < f.n; i++)
+        held[i] = f.v[i].s;
+    if (held)
+        sock_forget_unheld_after_fork(held, f.n);
+    free(held);
     for (size_t i = 0; i < f.n; i++) {
         struct ssock *s = f.v[i].s;
         if (!s->remote) { /* the parent's own */

@@ -9,6 +9,8 @@
  *                   still accepts on the port
  *   exec            fork, then exec a helper that serves the inherited
  *                   listener; with FD_CLOEXEC the helper has nothing
+ *   exec_owner      the listener's owner execs the helper itself: the new
+ *                   image makes the idle listener again
  *   owner_death     the owner of an association is killed while a child
  *                   reads it: the child gets ECONNRESET, no hang */
 #include <errno.h>
@@ -34,7 +36,7 @@
 #define MSG 64
 
 enum { P_MANY = 0, P_STREAM = 1, P_ACCEPT = 2, P_DAEMON = 3, P_EXEC = 4,
-       P_EXEC_CLOEXEC = 5, P_DEATH = 6 };
+       P_EXEC_CLOEXEC = 5, P_DEATH = 6, P_EXEC_OWNER = 7 };
 
 static void fill(char *m, int client, int seq)
 {
@@ -186,7 +188,13 @@ static void quit_all(int type, int port)
 
 static void prefork(int type, int port)
 {
-    int lsn = t_listener(type, port);
+    /* Room for every client at once: a full queue refuses (ABORT), as
+     * Linux's does. */
+    int lsn = socket(AF_INET, type, IPPROTO_SCTP);
+    CHECK(lsn >= 0);
+    struct sockaddr_in a = t_addr(port);
+    CHECK_EQ(bind(lsn, (struct sockaddr *)&a, sizeof a), 0);
+    CHECK_EQ(listen(lsn, 64), 0);
     int rep[2];
     CHECK_EQ(pipe(rep), 0);
     pid_t w[WORKERS];
@@ -391,6 +399,29 @@ TEST(exec_cloexec)
     exec_case(1, t_port(P_EXEC_CLOEXEC));
 }
 
+/* The owner itself execs the helper. */
+static int role_exec_owner(void)
+{
+    int port = atoi(getenv("FORK_PORT"));
+    int lsn = t_listener(SOCK_STREAM, port);
+    char v[16];
+    snprintf(v, sizeof v, "%d", lsn);
+    setenv("FORK_FD", v, 1);
+    char *argv[] = {"test_fork", "--role", "exec_helper", NULL};
+    execv("/proc/self/exe", argv);
+    return 4;
+}
+
+TEST(exec_owner)
+{
+    int port = t_port(P_EXEC_OWNER);
+    pid_t pid = spawn_role("exec_owner", port);
+    int c = connect_retry(port);
+    echo_once(c, 11);
+    close(c);
+    t_wait_ok(pid);
+}
+
 /* ---- the owner dies ---- */
 
 static int role_owner(void)
@@ -454,7 +485,8 @@ int main(int argc, char **argv)
     static const struct t_role roles[] = {
         {"clients", role_clients}, {"conns", role_conns},
         {"daemon", role_daemon},   {"exec_helper", role_exec_helper},
-        {"owner", role_owner},     {NULL, NULL}};
+        {"owner", role_owner},     {"exec_owner", role_exec_owner},
+        {NULL, NULL}};
     t_run_role(argc, argv, roles);
     t_watchdog(100);
     signal(SIGPIPE, SIG_IGN);
@@ -466,6 +498,7 @@ int main(int argc, char **argv)
     MAYBE(daemonize);
     MAYBE(exec_keep);
     MAYBE(exec_cloexec);
+    MAYBE(exec_owner);
     MAYBE(owner_death);
     t_done(argv[0]);
     return 0;
