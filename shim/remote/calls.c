@@ -125,6 +125,8 @@ ssize_t rm_recvmsg(struct ssock *s, struct msghdr *msg, int flags)
 
 ssize_t rm_recv(struct ssock *s, void *buf, size_t len, int flags)
 {
+    if (!s->remote)
+        return lx_recv(s, buf, len, flags);
     struct iovec v = {buf, len};
     struct msghdr m = {.msg_iov = &v, .msg_iovlen = 1};
     return rm_recvmsg(s, &m, flags);
@@ -197,6 +199,8 @@ ssize_t rm_sendmsg(struct ssock *s, const struct msghdr *msg, int flags)
 
 ssize_t rm_send(struct ssock *s, const void *buf, size_t len, int flags)
 {
+    if (!s->remote)
+        return lx_send(s, buf, len, flags);
     struct iovec v = {(void *)buf, len};
     struct msghdr m = {.msg_iov = &v, .msg_iovlen = 1};
     return rm_sendmsg(s, &m, flags);
