@@ -124,6 +124,11 @@ static int many_worker(int fd)
 {
     int answered = 0;
     char buf[MSG + 16];
+    /* A peeled-off descriptor would be the owner's: refused here. */
+    sctp_peeloff_arg_t pa = {0, 0};
+    socklen_t pl = sizeof pa;
+    CHECK_ERR(getsockopt(fd, SOL_SCTP, SCTP_SOCKOPT_PEELOFF, &pa, &pl),
+              EOPNOTSUPP);
     for (;;) {
         struct sockaddr_storage from;
         struct iovec v = {buf, sizeof buf};
