@@ -10,7 +10,6 @@
 #include <time.h>
 
 #include "base/iov.h"
-#include "base/log.h"
 #include "base/real.h"
 #include "core/sock.h"
 #include "core/umem.h"
@@ -261,8 +260,8 @@ static void association_defaults(struct ssock *s, struct lx_send_req *req)
     lifetime_is_ttl(i);
 }
 
-static ssize_t send_req(struct ssock *s, const struct iovec *iov,
-                        size_t iovcnt, struct lx_send_req *req, int flags)
+ssize_t lx_send_req(struct ssock *s, const struct iovec *iov, size_t iovcnt,
+                    struct lx_send_req *req, int flags)
 {
     if (flags & MSG_OOB)
         return fail(EOPNOTSUPP);
@@ -334,22 +333,6 @@ sent:
         *req->assoc_out = req->info.assoc_id;
     if (r >= 0 && (f & STK_F_ABORT))
         r = 0; /* Linux reports nothing sent: the reason went in the ABORT */
-    return r;
-}
-
-ssize_t lx_send_req(struct ssock *s, const struct iovec *iov, size_t iovcnt,
-                    struct lx_send_req *req, int flags)
-{
-    errno = 0;
-    ssize_t r = send_req(s, iov, iovcnt, req, flags);
-    if (r < 0 && errno == 0) {
-        /* A failure that said nothing: seen about once in ten
-         * ThreadSanitizer runs of thread_mix as an association ended
-         * under its senders, cause not yet found.  It is reported as
-         * that end, never as success or errno 0. */
-        SHIM_LOG("send: failed with no errno; reported as the association's end");
-        return s->type == SOCK_STREAM ? stream_gone(s, flags, 0) : epipe(flags);
-    }
     return r;
 }
 
