@@ -1,11 +1,13 @@
-/* Process calls: fork and the exec family, which hand SCTP descriptors
+/* Process calls: fork, daemon and the exec family, which hand SCTP descriptors
  * on to a child or a new image (remote/fork.h, remote/exec.h).
  * posix_spawn and vfork are left alone (README, "Differences from
  * Linux"). */
 #include "hook/hook.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "remote/exec.h"
@@ -25,6 +27,46 @@ HOOK_EXPORT pid_t fork(void)
         remote_fork_parent();
     errno = e;
     return pid;
+}
+
+/* glibc's daemon() forks with its internal __fork, which no preload
+ * sees: the child would hold the SCTP descriptors it inherited without
+ * a connection to their owner.  The same steps as glibc's, through the
+ * fork above (and dup2, fd.c, for a shim descriptor on 0, 1 or 2). */
+HOOK_EXPORT int daemon(int nochdir, int noclose)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid > 0)
+        _exit(0);
+    if (setsid() < 0)
+        return -1;
+    if (!nochdir && chdir("/") < 0) {
+        /* glibc ignores it too */
+    }
+    if (!noclose) {
+        int fd = open("/dev/null", O_RDWR);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) < 0) {
+            int e = errno;
+            if (fd >= 0)
+                real.close(fd);
+            errno = e;
+            return -1;
+        }
+        if (!S_ISCHR(st.st_mode)) {
+            real.close(fd);
+            errno = ENODEV; /* as glibc: nothing failed, but not a device */
+            return -1;
+        }
+        dup2(fd, STDIN_FILENO);
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        if (fd > 2)
+            real.close(fd);
+    }
+    return 0;
 }
 
 /* Every exec goes through one of these three, with the environment the
