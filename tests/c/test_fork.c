@@ -5,17 +5,22 @@
  *   prefork_stream  4 workers accept on one inherited listener; the same
  *   accept_fork     accept, fork, the child serves, the parent closes its
  *                   copy at once: 50 connections
- *   daemonize       bind and listen, fork, the creator exits: the child
+ *   daemonize       bind and listen, fork, the creator _exits: the child
  *                   still accepts on the port
+ *   daemon3         the same through glibc's daemon(3), whose own fork
+ *                   no preload sees (the shim's daemon does it)
  *   exec            fork, then exec a helper that serves the inherited
  *                   listener; with FD_CLOEXEC the helper has nothing
  *   exec_owner      the listener's owner execs the helper itself: the new
  *                   image makes the idle listener again
  *   owner_death     the owner of an association is killed while a child
- *                   reads it: the child gets ECONNRESET, no hang */
+ *                   reads it: the child gets ECONNRESET, no hang; the
+ *                   owner's idle listener keeps listening in the child */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
+#include <stdint.h>
 #include <netinet/sctp.h>
 #include <poll.h>
 #include <pthread.h>
@@ -36,7 +41,21 @@
 #define MSG 64
 
 enum { P_MANY = 0, P_STREAM = 1, P_ACCEPT = 2, P_DAEMON = 3, P_EXEC = 4,
-       P_EXEC_CLOEXEC = 5, P_DEATH = 6, P_EXEC_OWNER = 7 };
+       P_EXEC_CLOEXEC = 5, P_DEATH = 6, P_EXEC_OWNER = 7, P_DEATH_IDLE = 8,
+       P_DAEMON3 = 9 };
+
+/* Each pre-fork message goes on its own stream with its own PPID, both
+ * derived from its text, so a reader can tell it got the right one. */
+#define STREAMS 5
+static uint16_t stream_of(int client, int seq)
+{
+    return (uint16_t)((client + seq) % STREAMS);
+}
+
+static uint32_t ppid_of(int client, int seq)
+{
+    return htonl(0x50000000u | (uint32_t)client << 12 | (uint32_t)seq);
+}
 
 static void fill(char *m, int client, int seq)
 {
@@ -47,6 +66,79 @@ static void fill(char *m, int client, int seq)
 static void write_all(int fd, const void *p, size_t n)
 {
     CHECK_EQ(write(fd, p, n), (ssize_t)n);
+}
+
+/* SCTP_RCVINFO on every message this socket reads. */
+static void want_rcvinfo(int fd)
+{
+    int on = 1;
+    CHECK_EQ(setsockopt(fd, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on), 0);
+}
+
+/* sendmsg with SCTP_SNDINFO (stream, PPID, and on a one-to-many socket
+ * the association and the peer's address). */
+static ssize_t send_tagged(int fd, const void *p, size_t n, uint16_t stream,
+                           uint32_t ppid, sctp_assoc_t id,
+                           const struct sockaddr_storage *to, socklen_t tolen)
+{
+    union {
+        char b[CMSG_SPACE(sizeof(struct sctp_sndinfo))];
+        struct cmsghdr a;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct iovec v = {(void *)p, n};
+    struct msghdr m = {.msg_name = (void *)to, .msg_namelen = to ? tolen : 0,
+                       .msg_iov = &v, .msg_iovlen = 1,
+                       .msg_control = ctl.b, .msg_controllen = sizeof ctl.b};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = IPPROTO_SCTP;
+    c->cmsg_type = SCTP_SNDINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(struct sctp_sndinfo));
+    struct sctp_sndinfo si = {.snd_sid = stream, .snd_ppid = ppid,
+                              .snd_assoc_id = id};
+    memcpy(CMSG_DATA(c), &si, sizeof si);
+    return sendmsg(fd, &m, 0);
+}
+
+/* recvmsg with its SCTP_RCVINFO (which must be there for data); *flags
+ * gets msg_flags. */
+static ssize_t recv_tagged(int fd, void *p, size_t cap, struct sctp_rcvinfo *ri,
+                           struct sockaddr_storage *from, socklen_t *fromlen,
+                           int *flags)
+{
+    union {
+        char b[CMSG_SPACE(sizeof(struct sctp_rcvinfo))];
+        struct cmsghdr a;
+    } ctl;
+    struct iovec v = {p, cap};
+    struct msghdr m = {.msg_name = from, .msg_namelen = from ? *fromlen : 0,
+                       .msg_iov = &v, .msg_iovlen = 1,
+                       .msg_control = ctl.b, .msg_controllen = sizeof ctl.b};
+    ssize_t n = recvmsg(fd, &m, 0);
+    *flags = m.msg_flags;
+    if (from)
+        *fromlen = m.msg_namelen;
+    if (n <= 0 || (m.msg_flags & MSG_NOTIFICATION))
+        return n;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    CHECK(c != NULL);
+    CHECK_EQ(c->cmsg_level, IPPROTO_SCTP);
+    CHECK_EQ(c->cmsg_type, SCTP_RCVINFO);
+    memcpy(ri, CMSG_DATA(c), sizeof *ri);
+    return n;
+}
+
+/* A message's stream and PPID are those its text names. */
+static void check_tags(const char *buf, ssize_t n, const struct sctp_rcvinfo *ri)
+{
+    int client, seq;
+    CHECK_EQ(n, MSG);
+    CHECK_EQ(sscanf(buf, "c%d-s%d|", &client, &seq), 2);
+    char want[MSG];
+    fill(want, client, seq);
+    CHECK(memcmp(buf, want, MSG) == 0);
+    CHECK_EQ(ri->rcv_sid, stream_of(client, seq));
+    CHECK_EQ(ri->rcv_ppid, ppid_of(client, seq));
 }
 
 /* The number a worker reports on its pipe when it leaves. */
@@ -73,18 +165,25 @@ struct client {
     int id, port;
 };
 
-/* PER_CLIENT messages, each answered byte for byte before the next, and
- * nothing more after them. */
+/* PER_CLIENT messages, each on its stream with its PPID, each answered
+ * byte for byte, on the same stream with the same PPID, before the next;
+ * and nothing more after them. */
 static void *client_run(void *arg)
 {
     struct client *c = arg;
     int fd = t_connect(SOCK_STREAM, c->port);
+    want_rcvinfo(fd);
     char m[MSG], r[MSG + 16];
     for (int seq = 0; seq < PER_CLIENT; seq++) {
         fill(m, c->id, seq);
-        CHECK_EQ(send(fd, m, MSG, 0), MSG);
-        ssize_t n = recv(fd, r, sizeof r, 0);
-        CHECK_EQ(n, MSG);
+        CHECK_EQ(send_tagged(fd, m, MSG, stream_of(c->id, seq),
+                             ppid_of(c->id, seq), 0, NULL, 0), MSG);
+        struct sctp_rcvinfo ri;
+        int flags;
+        ssize_t n = recv_tagged(fd, r, sizeof r, &ri, NULL, NULL, &flags);
+        CHECK(!(flags & MSG_NOTIFICATION));
+        CHECK(flags & MSG_EOR);
+        check_tags(r, n, &ri);
         CHECK(memcmp(m, r, MSG) == 0);
     }
     /* Exactly once: no second answer to any of them. */
@@ -131,24 +230,19 @@ static int many_worker(int fd)
               EOPNOTSUPP);
     for (;;) {
         struct sockaddr_storage from;
-        struct iovec v = {buf, sizeof buf};
-        union {
-            char b[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo))];
-            struct cmsghdr a;
-        } ctl;
-        struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof from,
-                           .msg_iov = &v, .msg_iovlen = 1,
-                           .msg_control = ctl.b, .msg_controllen = sizeof ctl.b};
-        ssize_t n = recvmsg(fd, &m, 0);
+        socklen_t fromlen = sizeof from;
+        struct sctp_rcvinfo ri;
+        int flags;
+        ssize_t n = recv_tagged(fd, buf, sizeof buf, &ri, &from, &fromlen, &flags);
         CHECK(n > 0);
-        if (m.msg_flags & MSG_NOTIFICATION)
+        if (flags & MSG_NOTIFICATION)
             continue;
         if (n == 4 && memcmp(buf, "quit", 4) == 0)
             return answered;
-        struct iovec w = {buf, (size_t)n};
-        struct msghdr s = {.msg_name = &from, .msg_namelen = m.msg_namelen,
-                           .msg_iov = &w, .msg_iovlen = 1};
-        CHECK_EQ(sendmsg(fd, &s, 0), n);
+        check_tags(buf, n, &ri);
+        /* Answered on the association it came on, same stream and PPID. */
+        CHECK_EQ(send_tagged(fd, buf, (size_t)n, ri.rcv_sid, ri.rcv_ppid,
+                             ri.rcv_assoc_id, &from, fromlen), n);
         answered++;
     }
 }
@@ -162,13 +256,20 @@ static int stream_worker(int lsn)
     for (;;) {
         int c = accept(lsn, NULL, NULL);
         CHECK(c >= 0);
+        want_rcvinfo(c);
         ssize_t n;
-        while ((n = recv(c, buf, sizeof buf, 0)) > 0) {
+        struct sctp_rcvinfo ri;
+        int flags;
+        while ((n = recv_tagged(c, buf, sizeof buf, &ri, NULL, NULL, &flags)) > 0) {
+            if (flags & MSG_NOTIFICATION)
+                continue;
             if (n == 4 && memcmp(buf, "quit", 4) == 0) {
                 close(c);
                 return answered;
             }
-            CHECK_EQ(send(c, buf, (size_t)n, 0), n);
+            check_tags(buf, n, &ri);
+            CHECK_EQ(send_tagged(c, buf, (size_t)n, ri.rcv_sid, ri.rcv_ppid,
+                                 0, NULL, 0), n);
             answered++;
         }
         CHECK_EQ(n, 0);
@@ -200,6 +301,8 @@ static void prefork(int type, int port)
     struct sockaddr_in a = t_addr(port);
     CHECK_EQ(bind(lsn, (struct sockaddr *)&a, sizeof a), 0);
     CHECK_EQ(listen(lsn, 64), 0);
+    if (type == SOCK_SEQPACKET)
+        want_rcvinfo(lsn); /* before the fork: every worker reads with it */
     int rep[2];
     CHECK_EQ(pipe(rep), 0);
     pid_t w[WORKERS];
@@ -314,8 +417,19 @@ static int role_daemon(void)
     pid_t pid = fork();
     CHECK(pid >= 0);
     if (pid > 0)
-        return 0; /* the creator goes */
+        _exit(0); /* the creator goes, as daemons' parents do */
     setsid();
+    serve_one(lsn);
+    close(lsn);
+    return 0;
+}
+
+/* glibc's daemon(3): the fork inside it is glibc's own __fork. */
+static int role_daemon3(void)
+{
+    int port = atoi(getenv("FORK_PORT"));
+    int lsn = t_listener(SOCK_STREAM, port);
+    CHECK_EQ(daemon(1, 1), 0); /* only the child returns */
     serve_one(lsn);
     close(lsn);
     return 0;
@@ -353,6 +467,15 @@ TEST(daemonize)
     t_wait_ok(spawn_role("daemon", port)); /* the creator is gone */
     int c = connect_retry(port);
     echo_once(c, 7);
+    close(c);
+}
+
+TEST(daemon3)
+{
+    int port = t_port(P_DAEMON3);
+    t_wait_ok(spawn_role("daemon3", port));
+    int c = connect_retry(port);
+    echo_once(c, 8);
     close(c);
 }
 
@@ -434,6 +557,8 @@ static int role_owner(void)
     int port = atoi(getenv("FORK_PORT"));
     int c = t_connect(SOCK_STREAM, port);
     echo_once(c, 3);
+    /* An idle listener too, which must outlive the owner in the child. */
+    int idle = t_listener(SOCK_STREAM, port + (P_DEATH_IDLE - P_DEATH));
     pid_t pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
@@ -444,6 +569,7 @@ static int role_owner(void)
         n = send(c, "x", 1, MSG_NOSIGNAL);
         what = n < 0 && errno == ECONNRESET ? "reset\n" : "other\n";
         write_all(1, what, strlen(what));
+        serve_one(idle);
         _exit(0);
     }
     t_ready();
@@ -475,11 +601,18 @@ TEST(owner_death)
     CHECK_EQ(kill(owner, SIGKILL), 0);
     int st;
     CHECK_EQ(waitpid(owner, &st, 0), owner);
-    /* Both of the child's calls say reset; the pipe ends with the child. */
+    /* Both of the child's calls say reset. */
     size_t got = 0;
-    while ((n = read(p[0], line + got, sizeof line - 1 - got)) > 0)
+    while (got < 12 && (n = read(p[0], line + got, 12 - got)) > 0)
         got += (size_t)n;
     CHECK_EQ(strcmp(line, "reset\nreset\n"), 0);
+    /* The idle listener still listens, now in the child: it serves one
+     * client and exits, which ends the pipe. */
+    int c = connect_retry(t_port(P_DEATH_IDLE));
+    echo_once(c, 5);
+    close(c);
+    while ((n = read(p[0], line, sizeof line)) > 0)
+        CHECK(!"more from the child");
     close(p[0]);
     close(srv);
     close(lsn);
@@ -489,7 +622,8 @@ int main(int argc, char **argv)
 {
     static const struct t_role roles[] = {
         {"clients", role_clients}, {"conns", role_conns},
-        {"daemon", role_daemon},   {"exec_helper", role_exec_helper},
+        {"daemon", role_daemon},   {"daemon3", role_daemon3},
+        {"exec_helper", role_exec_helper},
         {"owner", role_owner},     {"exec_owner", role_exec_owner},
         {NULL, NULL}};
     t_run_role(argc, argv, roles);
@@ -503,6 +637,7 @@ int main(int argc, char **argv)
     MAYBE(prefork_stream);
     MAYBE(accept_fork);
     MAYBE(daemonize);
+    MAYBE(daemon3);
     MAYBE(exec_keep);
     MAYBE(exec_cloexec);
     MAYBE(exec_owner);
