@@ -13,6 +13,12 @@
  *                   listener; with FD_CLOEXEC the helper has nothing
  *   exec_owner      the listener's owner execs the helper itself: the new
  *                   image makes the idle listener again
+ *   holder_calls    what a holder's calls do on an association it shares
+ *                   with its owner: MSG_DONTWAIT, O_NONBLOCK, SO_RCVTIMEO
+ *                   and SO_SNDTIMEO, epoll, FIONREAD, names, SCTP_STATUS,
+ *                   connect refused; the owner's close leaves it alone,
+ *                   and the holder's close, the last, ends it after all
+ *                   its data
  *   owner_death     the owner of an association is killed while a child
  *                   reads it: the child gets ECONNRESET, no hang; the
  *                   owner's idle listener keeps listening in the child */
@@ -29,8 +35,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testlib.h"
@@ -42,7 +52,7 @@
 
 enum { P_MANY = 0, P_STREAM = 1, P_ACCEPT = 2, P_DAEMON = 3, P_EXEC = 4,
        P_EXEC_CLOEXEC = 5, P_DEATH = 6, P_EXEC_OWNER = 7, P_DEATH_IDLE = 8,
-       P_DAEMON3 = 9 };
+       P_DAEMON3 = 9, P_HOLDER = 10 };
 
 /* Each pre-fork message goes on its own stream with its own PPID, both
  * derived from its text, so a reader can tell it got the right one. */
@@ -550,6 +560,160 @@ TEST(exec_owner)
     t_wait_ok(pid);
 }
 
+/* ---- a holder's calls ---- */
+
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
+}
+
+static void set_timeo(int fd, int name, int ms)
+{
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+    CHECK_EQ(setsockopt(fd, SOL_SOCKET, name, &tv, sizeof tv), 0);
+}
+
+static int port_of(const struct sockaddr_storage *a)
+{
+    return ntohs(((const struct sockaddr_in *)a)->sin_port);
+}
+
+#define CHUNK 8192
+
+/* The child: srv is the parent's accepted socket, cli its client. */
+static void holder_child(int srv, int cli, int port, int up, int down)
+{
+    char b[CHUNK];
+    /* Nothing queued: every non-blocking form says EAGAIN at once. */
+    CHECK_ERR(recv(srv, b, sizeof b, MSG_DONTWAIT), EAGAIN);
+    int fl = fcntl(srv, F_GETFL);
+    CHECK_EQ(fcntl(srv, F_SETFL, fl | O_NONBLOCK), 0);
+    CHECK_ERR(recv(srv, b, sizeof b, 0), EAGAIN);
+    CHECK_EQ(fcntl(srv, F_SETFL, fl), 0);
+    /* A receive timeout set here is the call's deadline here. */
+    set_timeo(srv, SO_RCVTIMEO, 200);
+    long long t0 = now_ms();
+    CHECK_ERR(recv(srv, b, sizeof b, 0), EAGAIN);
+    long long took = now_ms() - t0;
+    CHECK(took >= 180 && took < 2000);
+    set_timeo(srv, SO_RCVTIMEO, 0);
+    int q = -1;
+    CHECK_EQ(ioctl(srv, FIONREAD, &q), 0);
+    CHECK_EQ(q, 0);
+    /* Names and status, from the owner's stack. */
+    struct sockaddr_storage a;
+    socklen_t al = sizeof a;
+    CHECK_EQ(getsockname(srv, (struct sockaddr *)&a, &al), 0);
+    CHECK_EQ(port_of(&a), port);
+    struct sockaddr_storage c;
+    socklen_t cl = sizeof c;
+    CHECK_EQ(getsockname(cli, (struct sockaddr *)&c, &cl), 0);
+    al = sizeof a;
+    CHECK_EQ(getpeername(srv, (struct sockaddr *)&a, &al), 0);
+    CHECK_EQ(port_of(&a), port_of(&c));
+    struct sctp_status st;
+    socklen_t sl = sizeof st;
+    memset(&st, 0, sizeof st);
+    CHECK_EQ(getsockopt(srv, IPPROTO_SCTP, SCTP_STATUS, &st, &sl), 0);
+    CHECK_EQ(st.sstat_state, SCTP_ESTABLISHED);
+    /* Not forwarded: refused, not done behind the owner's back. */
+    struct sockaddr_in to = t_addr(port);
+    CHECK_ERR(connect(cli, (struct sockaddr *)&to, sizeof to), EOPNOTSUPP);
+    CHECK_EQ(close(cli), 0); /* the child's copy only */
+    write_all(up, "R", 1);
+    /* The owner closes its srv now and sends "ping" from cli: epoll here
+     * sees it. */
+    int ep = epoll_create1(0);
+    CHECK(ep >= 0);
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = srv};
+    CHECK_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, srv, &ev), 0);
+    CHECK_EQ(epoll_wait(ep, &ev, 1, 5000), 1);
+    CHECK(ev.events & EPOLLIN);
+    q = -1;
+    CHECK_EQ(ioctl(srv, FIONREAD, &q), 0);
+    CHECK(q > 0);
+    CHECK_EQ(recv(srv, b, sizeof b, 0), 4);
+    CHECK(memcmp(b, "ping", 4) == 0);
+    close(ep);
+    /* Fill the association while the owner does not read: blocking sends
+     * with a send timeout, until one times out; then a MSG_DONTWAIT one
+     * says EAGAIN at once. */
+    set_timeo(srv, SO_SNDTIMEO, 200);
+    long long sent = 0;
+    for (int i = 0;; i++) {
+        memset(b, 'A' + i % 26, sizeof b);
+        t0 = now_ms();
+        ssize_t n = send(srv, b, sizeof b, 0);
+        if (n < 0) {
+            CHECK_EQ(errno, EAGAIN);
+            took = now_ms() - t0;
+            CHECK(took >= 180 && took < 2000);
+            break;
+        }
+        CHECK_EQ(n, CHUNK);
+        sent += n;
+        CHECK(sent < 64 << 20);
+    }
+    CHECK_ERR(send(srv, b, sizeof b, MSG_DONTWAIT), EAGAIN);
+    write_all(up, &sent, sizeof sent);
+    /* The last close anywhere: the association ends after every byte. */
+    char go;
+    CHECK_EQ(read(down, &go, 1), 1);
+    CHECK_EQ(close(srv), 0);
+}
+
+TEST(holder_calls)
+{
+    int port = t_port(P_HOLDER);
+    int lsn = t_listener(SOCK_STREAM, port);
+    int cli = t_connect(SOCK_STREAM, port);
+    int srv = accept(lsn, NULL, NULL);
+    CHECK(srv >= 0);
+    int up[2], down[2];
+    CHECK_EQ(pipe(up), 0);
+    CHECK_EQ(pipe(down), 0);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        close(up[0]);
+        close(down[1]);
+        close(lsn);
+        holder_child(srv, cli, port, up[1], down[0]);
+        _exit(0);
+    }
+    close(up[1]);
+    close(down[0]);
+    char r;
+    CHECK_EQ(read(up[0], &r, 1), 1);
+    /* The owner's close: its copy only, the child still holds srv. */
+    CHECK_EQ(close(srv), 0);
+    CHECK_EQ(send(cli, "ping", 4, 0), 4);
+    long long sent = -1;
+    CHECK_EQ(read(up[0], &sent, sizeof sent), (ssize_t)sizeof sent);
+    CHECK(sent > 0);
+    write_all(down[1], "g", 1);
+    /* Every byte the child sent, in order, then the end of file. */
+    char b[CHUNK];
+    long long got = 0;
+    ssize_t n;
+    while ((n = recv(cli, b, sizeof b, 0)) > 0) {
+        int same = 1;
+        for (ssize_t i = 0; i < n; i++)
+            same &= b[i] == 'A' + (int)((got + i) / CHUNK) % 26;
+        CHECK(same);
+        got += n;
+    }
+    CHECK_EQ(n, 0);
+    CHECK_EQ(got, sent);
+    t_wait_ok(pid);
+    close(cli);
+    close(lsn);
+    close(up[0]);
+    close(down[1]);
+}
+
 /* ---- the owner dies ---- */
 
 static int role_owner(void)
@@ -641,6 +805,7 @@ int main(int argc, char **argv)
     MAYBE(exec_keep);
     MAYBE(exec_cloexec);
     MAYBE(exec_owner);
+    MAYBE(holder_calls);
     MAYBE(owner_death);
     t_done(argv[0]);
     return 0;
