@@ -17,6 +17,7 @@
 #include "core/fdtab.h"
 #include "core/sock.h"
 #include "remote/chan.h"
+#include "remote/owners.h"
 #include "remote/migrate.h"
 #include "remote/remote.h"
 
@@ -209,5 +210,7 @@ __attribute__((constructor(200))) static void attach_held(void)
         chan_tell(k[i].c, &q, &io, 1);
         free(k[i].ids);
     }
+    if (nk)
+        owners_watch();
     free(copy);
 }

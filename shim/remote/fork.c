@@ -12,6 +12,7 @@
 #include "core/sock.h"
 #include "core/watch.h"
 #include "remote/chan.h"
+#include "remote/owners.h"
 #include "remote/proto.h"
 #include "remote/remote.h"
 #include "remote/server.h"
@@ -113,6 +114,7 @@ void remote_fork_prepare(void)
     if (watch_running())
         watch_park();
     life_park();
+    owners_park();
     gate_shut();
     f.parked = 1;
 }
@@ -122,6 +124,7 @@ static void unpark(void)
     if (!f.parked)
         return;
     gate_open();
+    owners_unpark();
     life_unpark();
     if (watch_running())
         watch_unpark();
@@ -144,6 +147,7 @@ void remote_fork_child(void)
         return;
     server_forget_after_fork();
     chan_forget_after_fork();
+    owners_forget_after_fork();
     for (size_t i = 0; i < f.nvia; i++) {
         struct chan *c = f.via[i].c;
         privfd_close(c->fd); /* the parent's connection */
@@ -169,4 +173,9 @@ void remote_fork_child(void)
         /* The child's own count: its descriptors, no call in progress. */
         atomic_store(&s->refs, f.v[i].fds);
     }
+    int watched = mine != NULL;
+    for (size_t i = 0; i < f.nvia; i++)
+        watched |= f.via[i].fd >= 0;
+    if (watched)
+        owners_watch();
 }

@@ -420,6 +420,16 @@ static void serve_one(int lsn)
     close(c);
 }
 
+/* The same, for a program that waits in poll first (an event loop): it
+ * must be woken although its creator died without a word (_exit,
+ * SIGKILL), so that its accept finds the listener and makes it its own. */
+static void serve_one_polled(int lsn)
+{
+    struct pollfd p = {lsn, POLLIN, 0};
+    CHECK_EQ(poll(&p, 1, 20000), 1);
+    serve_one(lsn);
+}
+
 static int role_daemon(void)
 {
     int port = atoi(getenv("FORK_PORT"));
@@ -429,7 +439,7 @@ static int role_daemon(void)
     if (pid > 0)
         _exit(0); /* the creator goes, as daemons' parents do */
     setsid();
-    serve_one(lsn);
+    serve_one_polled(lsn);
     close(lsn);
     return 0;
 }
@@ -733,7 +743,7 @@ static int role_owner(void)
         n = send(c, "x", 1, MSG_NOSIGNAL);
         what = n < 0 && errno == ECONNRESET ? "reset\n" : "other\n";
         write_all(1, what, strlen(what));
-        serve_one(idle);
+        serve_one_polled(idle);
         _exit(0);
     }
     t_ready();
