@@ -206,6 +206,41 @@ ssize_t rm_send(struct ssock *s, const void *buf, size_t len, int flags)
     return rm_sendmsg(s, &m, flags);
 }
 
+/* sctp_sendmsg(3): as on the owner's own socket (lx_sctp_sendmsg), a
+ * one-to-one socket's address is not used. */
+ssize_t rm_sctp_sendmsg(struct ssock *s, const struct msghdr *msg)
+{
+    if (!s->remote)
+        return lx_sctp_sendmsg(s, msg);
+    struct msghdr m = *msg;
+    if (s->type == SOCK_STREAM) {
+        m.msg_name = NULL;
+        m.msg_namelen = 0;
+    }
+    return rm_sendmsg(s, &m, 0);
+}
+
+/* sctp_sendv(3): the sendmsg that stands for it (lx_sendv_msg) goes to
+ * the owner.  What cannot come back: the id of an association it sets
+ * up, which lx_sendv writes into the program's sctp_sndinfo. */
+ssize_t rm_sctp_sendv(struct ssock *s, const struct iovec *iov, int iovcnt,
+                      const struct sockaddr *addrs, int addrcnt, void *info,
+                      socklen_t infolen, unsigned int infotype, int flags)
+{
+    if (!s->remote)
+        return lx_sendv(s, iov, iovcnt, addrs, addrcnt, info, infolen,
+                        infotype, flags);
+    struct msghdr m;
+    if (lx_sendv_msg(s, iov, iovcnt, addrs, addrcnt, info, infolen, infotype,
+                     &m) < 0)
+        return -1;
+    ssize_t r = rm_sendmsg(s, &m, flags);
+    int e = errno;
+    free(m.msg_control);
+    errno = e;
+    return r > 0x7fffffff ? 0x7fffffff : r;
+}
+
 /* A socket the owner accepted for this process. */
 static int adopt(struct ssock *s, struct rp_resp *r, int nfd, int flags)
 {

@@ -15,6 +15,11 @@ ssize_t rm_recvmsg(struct ssock *s, struct msghdr *msg, int flags);
 ssize_t rm_sendmsg(struct ssock *s, const struct msghdr *msg, int flags);
 ssize_t rm_recv(struct ssock *s, void *buf, size_t len, int flags);
 ssize_t rm_send(struct ssock *s, const void *buf, size_t len, int flags);
+/* sctp_sendmsg(3), msg as libsctp builds it, and sctp_sendv(3). */
+ssize_t rm_sctp_sendmsg(struct ssock *s, const struct msghdr *msg);
+ssize_t rm_sctp_sendv(struct ssock *s, const struct iovec *iov, int iovcnt,
+                      const struct sockaddr *addrs, int addrcnt, void *info,
+                      socklen_t infolen, unsigned int infotype, int flags);
 /* The new descriptor, and the peer's address in *sa (kernel memory,
  * *len its room and then its length). */
 int rm_accept(struct ssock *s, struct sockaddr *sa, socklen_t *len, int flags);
