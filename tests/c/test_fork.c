@@ -16,7 +16,8 @@
  *   holder_calls    what a holder's calls do on an association it shares
  *                   with its owner: MSG_DONTWAIT, O_NONBLOCK, SO_RCVTIMEO
  *                   and SO_SNDTIMEO, epoll, FIONREAD, names, SCTP_STATUS,
- *                   connect refused; the owner's close leaves it alone,
+ *                   sctp_recvmsg, sctp_sendmsg, sctp_sendv; connect
+ *                   refused; the owner's close leaves it alone,
  *                   and the holder's close, the last, ends it after all
  *                   its data
  *   owner_death     the owner of an association is killed while a child
@@ -506,6 +507,8 @@ static int role_exec_helper(void)
     int fd = atoi(getenv("FORK_FD"));
     if (getenv("FORK_CLOEXEC"))
         return fcntl(fd, F_GETFD) < 0 && errno == EBADF ? 0 : 1;
+    if (getenv("FORK_SAY_READY"))
+        t_ready(); /* before main, the listener was made again */
     serve_one(fd);
     return 0;
 }
@@ -563,7 +566,14 @@ static int role_exec_owner(void)
 TEST(exec_owner)
 {
     int port = t_port(P_EXEC_OWNER);
-    pid_t pid = spawn_role("exec_owner", port);
+    char v[16];
+    snprintf(v, sizeof v, "%d", port);
+    setenv("FORK_PORT", v, 1);
+    /* Not before the exec: an association the old image's stack took in
+     * goes with that stack (README, "Differences from Linux"). */
+    setenv("FORK_SAY_READY", "1", 1);
+    pid_t pid = t_spawn_ready("exec_owner");
+    unsetenv("FORK_SAY_READY");
     int c = connect_retry(port);
     echo_once(c, 11);
     close(c);
@@ -644,9 +654,19 @@ static void holder_child(int srv, int cli, int port, int up, int down)
     q = -1;
     CHECK_EQ(ioctl(srv, FIONREAD, &q), 0);
     CHECK(q > 0);
-    CHECK_EQ(recv(srv, b, sizeof b, 0), 4);
+    /* libsctp's calls, through the owner too. */
+    struct sctp_sndrcvinfo sri;
+    int mflags = 0;
+    CHECK_EQ(sctp_recvmsg(srv, b, sizeof b, NULL, NULL, &sri, &mflags), 4);
     CHECK(memcmp(b, "ping", 4) == 0);
+    CHECK(mflags & MSG_EOR);
     close(ep);
+    CHECK_EQ(sctp_sendmsg(srv, "by sctp_sendmsg", 15, NULL, 0, htonl(77), 0, 2,
+                          0, 0), 15);
+    struct sctp_sndinfo si = {.snd_sid = 3, .snd_ppid = htonl(78)};
+    struct iovec sv[2] = {{"by sctp", 7}, {"_sendv", 6}};
+    CHECK_EQ(sctp_sendv(srv, sv, 2, NULL, 0, &si, sizeof si, SCTP_SENDV_SNDINFO, 0),
+             13);
     /* Fill the association while the owner does not read: blocking sends
      * with a send timeout, until one times out; then a MSG_DONTWAIT one
      * says EAGAIN at once. */
@@ -700,6 +720,24 @@ TEST(holder_calls)
     /* The owner's close: its copy only, the child still holds srv. */
     CHECK_EQ(close(srv), 0);
     CHECK_EQ(send(cli, "ping", 4, 0), 4);
+    want_rcvinfo(cli);
+    static const struct {
+        const char *text;
+        uint16_t sid;
+        uint32_t ppid;
+    } lib[] = {{"by sctp_sendmsg", 2, 77}, {"by sctp_sendv", 3, 78}};
+    for (int i = 0; i < 2; i++) {
+        char t[64];
+        struct sctp_rcvinfo ri;
+        int flags;
+        ssize_t n = recv_tagged(cli, t, sizeof t, &ri, NULL, NULL, &flags);
+        CHECK_EQ(n, (ssize_t)strlen(lib[i].text));
+        CHECK(memcmp(t, lib[i].text, (size_t)n) == 0);
+        CHECK_EQ(ri.rcv_sid, lib[i].sid);
+        CHECK_EQ(ri.rcv_ppid, htonl(lib[i].ppid));
+    }
+    int off = 0;
+    CHECK_EQ(setsockopt(cli, IPPROTO_SCTP, SCTP_RECVRCVINFO, &off, sizeof off), 0);
     long long sent = -1;
     CHECK_EQ(read(up[0], &sent, sizeof sent), (ssize_t)sizeof sent);
     CHECK(sent > 0);
