@@ -13,6 +13,28 @@
 #include "core/umem.h"
 #include "linux/addr.h"
 
+/* The address bytes into a packed list, checked as the kernel checks a
+ * msg_name: its length, with *sa set, or 0/errno. */
+static socklen_t addr_at(struct ssock *s, const struct sockaddr *addrs,
+                         int bytes, const struct sockaddr **sa)
+{
+    *sa = (const void *)((const char *)addrs + bytes);
+    if (!umem_readable(*sa, sizeof(sa_family_t))) {
+        errno = EFAULT;
+        return 0;
+    }
+    socklen_t l = lx_addr_len(*sa);
+    if (!l) {
+        errno = EINVAL; /* not an IP address: no length to step by */
+        return 0;
+    }
+    if (!umem_readable(*sa, l)) {
+        errno = EFAULT;
+        return 0;
+    }
+    return lx_addr_check(s, *sa, l) < 0 ? 0 : l;
+}
+
 /* The destination list of a one-to-many send (one-to-one sockets ignore
  * it, as the kernel does), each address checked as the kernel checks a
  * msg_name: 0, or -1/errno. */
@@ -27,21 +49,9 @@ static int take_addrs(struct ssock *s, struct lx_send_req *req,
         return 0;
     int bytes = 0;
     for (int i = 0; i < addrcnt; i++) {
-        const struct sockaddr *sa = (const void *)((const char *)addrs + bytes);
-        if (!umem_readable(sa, sizeof(sa_family_t))) {
-            errno = EFAULT;
-            return -1;
-        }
-        socklen_t l = lx_addr_len(sa);
-        if (!l) {
-            errno = EINVAL; /* not an IP address: no length to step by */
-            return -1;
-        }
-        if (!umem_readable(sa, l)) {
-            errno = EFAULT;
-            return -1;
-        }
-        if (lx_addr_check(s, sa, l) < 0)
+        const struct sockaddr *sa;
+        socklen_t l = addr_at(s, addrs, bytes, &sa);
+        if (!l)
             return -1;
         bytes += (int)l;
     }
@@ -206,20 +216,10 @@ int lx_sendv_msg(struct ssock *s, const struct iovec *iov, int iovcnt,
     int n = s->type == SOCK_SEQPACKET && addrs ? addrcnt : 0;
     int bytes = 0;
     for (int i = 0; i < n; i++) {
-        const struct sockaddr *sa = (const void *)((const char *)addrs + bytes);
-        if (!umem_readable(sa, sizeof(sa_family_t))) {
-            errno = EFAULT;
+        const struct sockaddr *sa;
+        socklen_t l = addr_at(s, addrs, bytes, &sa);
+        if (!l)
             return -1;
-        }
-        socklen_t l = lx_addr_len(sa);
-        if (!l) {
-            errno = EINVAL;
-            return -1;
-        }
-        if (!umem_readable(sa, l)) {
-            errno = EFAULT;
-            return -1;
-        }
         if (i > 0)
             room += CMSG_SPACE(sa->sa_family == AF_INET ? sizeof(struct in_addr)
                                                         : sizeof(struct in6_addr));
