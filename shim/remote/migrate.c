@@ -27,7 +27,7 @@ static int rebind(struct ssock *s, const struct sockaddr_storage *ss)
     }
 }
 
-static int movable(const struct ssock *s)
+int migrate_movable(const struct ssock *s)
 {
     if (s->listening)
         return 1;
@@ -39,7 +39,7 @@ int migrate(struct ssock *s, int data)
 {
     if (!s->remote)
         return 0;
-    if (movable(s)) {
+    if (migrate_movable(s)) {
         struct sockaddr_storage bound = s->bound;
         int was_bound = s->bound_set, listening = s->listening;
         int backlog = s->backlog;

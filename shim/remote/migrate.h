@@ -11,5 +11,7 @@ struct ssock;
  * ECONNRESET (data) or EBADFD (not data): s is dead, and its descriptor
  * shows a hang-up. */
 int migrate(struct ssock *s, int data);
+/* Whether s can be made again here (it carried no association). */
+int migrate_movable(const struct ssock *s);
 
 #endif

@@ -14,6 +14,7 @@
 #include "core/privfd.h"
 #include "core/sock.h"
 #include "remote/chan.h"
+#include "remote/migrate.h"
 #include "remote/proto.h"
 
 /* Held while the thread works, let go while it polls: fork takes it. */
@@ -50,7 +51,11 @@ static void gather_one(struct chan *c, void *arg)
 }
 
 /* The owner behind c is gone: every descriptor of this process that it
- * served gets a token, so that a program waiting for it comes to call. */
+ * served wakes, so that a program waiting for it comes to call.  One that
+ * will be made again here (a listener, an unconnected socket) gets a
+ * token; one whose associations died with the owner shows the hang-up
+ * it will keep (migrate.h), which wakes every waiter whatever the state
+ * of its readiness mirror. */
 static void owner_gone(struct chan *c)
 {
     __atomic_store_n(&c->dead, 1, __ATOMIC_RELEASE);
@@ -61,7 +66,10 @@ static void owner_gone(struct chan *c)
         if (!s)
             continue;
         if (s->remote == c) {
-            mirror_poke(&s->m);
+            if (migrate_movable(s))
+                mirror_poke(&s->m);
+            else
+                mirror_hangup(&s->m, 1);
             woken++;
         }
         sock_release(s);

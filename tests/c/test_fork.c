@@ -21,7 +21,8 @@
  *                   and the holder's close, the last, ends it after all
  *                   its data
  *   owner_death     the owner of an association is killed while a child
- *                   reads it: the child gets ECONNRESET, no hang; the
+ *                   reads it: the child gets ECONNRESET, no hang; another
+ *                   association the child only polls shows a hang-up; the
  *                   owner's idle listener keeps listening in the child */
 #include <errno.h>
 #include <fcntl.h>
@@ -769,6 +770,9 @@ static int role_owner(void)
     int port = atoi(getenv("FORK_PORT"));
     int c = t_connect(SOCK_STREAM, port);
     echo_once(c, 3);
+    /* A second association, which the child only polls. */
+    int c2 = t_connect(SOCK_STREAM, port);
+    echo_once(c2, 4);
     /* An idle listener too, which must outlive the owner in the child. */
     int idle = t_listener(SOCK_STREAM, port + (P_DEATH_IDLE - P_DEATH));
     pid_t pid = fork();
@@ -779,6 +783,14 @@ static int role_owner(void)
         const char *what = n < 0 && errno == ECONNRESET ? "reset\n" : "other\n";
         write_all(1, what, strlen(what));
         n = send(c, "x", 1, MSG_NOSIGNAL);
+        what = n < 0 && errno == ECONNRESET ? "reset\n" : "other\n";
+        write_all(1, what, strlen(what));
+        /* No call was made on c2 since: only the holder's watch on its
+         * owner can have shown the hang-up. */
+        struct pollfd pc = {c2, POLLIN, 0};
+        what = poll(&pc, 1, 5000) == 1 && (pc.revents & POLLHUP) ? "hup\n" : "nohup\n";
+        write_all(1, what, strlen(what));
+        n = recv(c2, buf, sizeof buf, 0);
         what = n < 0 && errno == ECONNRESET ? "reset\n" : "other\n";
         write_all(1, what, strlen(what));
         serve_one_polled(idle);
@@ -801,23 +813,29 @@ TEST(owner_death)
     CHECK_EQ(dup2(saved, 1), 1);
     close(saved);
     close(p[1]);
-    int srv = accept(lsn, NULL, NULL);
-    CHECK(srv >= 0);
+    int srv[2];
     char buf[MSG + 16];
-    ssize_t n = recv(srv, buf, sizeof buf, 0);
-    CHECK_EQ(n, MSG);
-    CHECK_EQ(send(srv, buf, MSG, 0), MSG);
+    ssize_t n;
+    for (int i = 0; i < 2; i++) {
+        srv[i] = accept(lsn, NULL, NULL);
+        CHECK(srv[i] >= 0);
+        n = recv(srv[i], buf, sizeof buf, 0);
+        CHECK_EQ(n, MSG);
+        CHECK_EQ(send(srv[i], buf, MSG, 0), MSG);
+    }
     char line[64] = {0};
     CHECK(read(p[0], line, 6) == 6 && memcmp(line, "ready\n", 6) == 0);
     usleep(100000); /* the child is in its recv */
     CHECK_EQ(kill(owner, SIGKILL), 0);
     int st;
     CHECK_EQ(waitpid(owner, &st, 0), owner);
-    /* Both of the child's calls say reset. */
-    size_t got = 0;
-    while (got < 12 && (n = read(p[0], line + got, 12 - got)) > 0)
+    /* Both of the child's calls say reset; the association it only
+     * polled shows a hang-up, and then says reset too. */
+    static const char want[] = "reset\nreset\nhup\nreset\n";
+    size_t got = 0, len = sizeof want - 1;
+    while (got < len && (n = read(p[0], line + got, len - got)) > 0)
         got += (size_t)n;
-    CHECK_EQ(strcmp(line, "reset\nreset\n"), 0);
+    CHECK_EQ(strcmp(line, want), 0);
     /* The idle listener still listens, now in the child: it serves one
      * client and exits, which ends the pipe. */
     int c = connect_retry(t_port(P_DEATH_IDLE));
@@ -826,7 +844,8 @@ TEST(owner_death)
     while ((n = read(p[0], line, sizeof line)) > 0)
         CHECK(!"more from the child");
     close(p[0]);
-    close(srv);
+    close(srv[0]);
+    close(srv[1]);
     close(lsn);
 }
 
