@@ -58,7 +58,11 @@
     X(int, pkey_mprotect, (void *, size_t, int, int))                       \
     X(void *, mremap, (void *, size_t, size_t, int, ...))                   \
     X(int, madvise, (void *, size_t, int))                                  \
-    X(int, shmdt, (const void *))
+    X(int, shmdt, (const void *))                                           \
+    X(pid_t, fork, (void))                                                  \
+    X(int, execve, (const char *, char *const[], char *const[]))            \
+    X(int, execvpe, (const char *, char *const[], char *const[]))           \
+    X(int, fexecve, (int, char *const[], char *const[]))
 
 struct real_api {
 #define REAL_PTR(ret, name, args) ret(*name) args;

@@ -85,3 +85,12 @@ size_t fdtab_capacity(void)
         return 0;
     return fdtab_size;
 }
+
+size_t fdtab_program_bound(void)
+{
+    struct rlimit rl;
+    size_t n = fdtab_capacity();
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < n)
+        n = rl.rlim_cur;
+    return n;
+}

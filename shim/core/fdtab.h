@@ -52,5 +52,9 @@ void fdtab_forget_after_fork(void);
 /* One past the highest descriptor number the table can hold (0 if it
  * cannot be made). */
 size_t fdtab_capacity(void);
+/* One past the highest number a program's descriptor may have: its soft
+ * RLIMIT_NOFILE (the shim's own are above it, privfd.h), within the
+ * table. */
+size_t fdtab_program_bound(void);
 
 #endif

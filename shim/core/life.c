@@ -33,6 +33,7 @@
 
 #include "base/log.h"
 #include "base/real.h"
+#include "base/thread.h"
 #include "core/fdtab.h"
 #include "usrsctp/stack.h"
 
@@ -44,6 +45,7 @@ struct watched {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct watched *w;
 static int n_w, cap_w;
+static int running;
 static int listen_fd = -1, wake_fd = -1, nl_fd = -1;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -73,9 +75,13 @@ static void close_private(int fd)
     }
 }
 
+/* Held while the thread works: fork takes it (life_park). */
+static pthread_mutex_t busy = PTHREAD_MUTEX_INITIALIZER;
+
 static void *life_loop(void *arg)
 {
     (void)arg;
+    pthread_mutex_lock(&busy);
     for (;;) {
         pthread_mutex_lock(&lock);
         int n = n_w;
@@ -99,7 +105,10 @@ static void *life_loop(void *arg)
         }
         p[n + 2] = (struct pollfd){nl_fd, POLLIN, 0};
         pthread_mutex_unlock(&lock);
-        if (real.poll(p, (nfds_t)n + 3, -1) > 0) {
+        pthread_mutex_unlock(&busy);
+        int ready = real.poll(p, (nfds_t)n + 3, -1);
+        pthread_mutex_lock(&busy);
+        if (ready > 0) {
             if (p[n + 2].revents & POLLIN) {
                 char buf[8192];
                 while (real.recv(nl_fd, buf, sizeof buf, MSG_DONTWAIT) > 0)
@@ -158,18 +167,8 @@ static void start(void)
     if (wake_fd < 0)
         return;
     nl_fd = open_rtnetlink();
-    pthread_t t;
-    pthread_attr_t a;
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&a, 128 * 1024);
-    if (pthread_create(&t, &a, life_loop, NULL) == 0)
-        pthread_setname_np(t, "sctpshim life");
-    pthread_attr_destroy(&a);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (thread_start(life_loop, NULL, 128 * 1024, "sctpshim life") == 0)
+        running = 1;
 }
 
 static void kick(void)
@@ -269,10 +268,24 @@ int life_watch(uint16_t udp)
     return pid;
 }
 
+void life_park(void)
+{
+    if (running)
+        pthread_mutex_lock(&busy);
+}
+
+void life_unpark(void)
+{
+    if (running)
+        pthread_mutex_unlock(&busy);
+}
+
 void life_forget_after_fork(void)
 {
     pthread_once_t fresh = PTHREAD_ONCE_INIT;
     pthread_mutex_init(&lock, NULL);
+    pthread_mutex_init(&busy, NULL);
+    running = 0;
     /* The parent's name and watches are the parent's: the child has no
      * thread for them, and holding the name would hide the parent's
      * death. */

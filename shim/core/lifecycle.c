@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "core/fdtab.h"
 #include "core/life.h"
 #include "core/linger.h"
+#include "core/privfd.h"
 #include "core/registry.h"
 #include "core/sock.h"
 #include "core/watch.h"
@@ -128,6 +130,10 @@ void lifecycle_hold_if_exiting(void)
 
 static void at_fork_child(void)
 {
+    int fds[8];
+    fdtab_forget_after_fork();
+    for (int i = 0, n = stk_packet_fds(fds, 8); i < n; i++)
+        privfd_close(fds[i]);
     sock_orphan_all();
     watch_forget_after_fork();
     life_forget_after_fork();

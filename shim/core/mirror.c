@@ -220,6 +220,13 @@ int mirror_sync_upcall(struct mirror *m, struct stk_sock *stk)
     return mirror_update(m, stk, 1);
 }
 
+void mirror_poke(struct mirror *m)
+{
+    pthread_mutex_lock(&m->lock);
+    add_token(m);
+    pthread_mutex_unlock(&m->lock);
+}
+
 void mirror_hangup(struct mirror *m, int both)
 {
     pthread_mutex_lock(&m->lock);

@@ -42,6 +42,9 @@ int mirror_sync(struct mirror *m, struct stk_sock *stk);
 /* The same, from the stack's upcall: news there is a new edge. */
 int mirror_sync_upcall(struct mirror *m, struct stk_sock *stk);
 void mirror_hangup(struct mirror *m, int both);
+/* One more token: a new readable edge, so that a holder in another
+ * process that only polls comes to look (its owner is going). */
+void mirror_poke(struct mirror *m);
 /* Neither readable nor hung up. */
 int mirror_quiet(struct mirror *m);
 /* Hung up for reading (end of file shown). */

@@ -14,6 +14,7 @@
 #include "core/life.h"
 #include "core/linger.h"
 #include "core/registry.h"
+#include "core/privfd.h"
 #include "core/samehost.h"
 #include "core/watch.h"
 #include "usrsctp/gate.h"
@@ -21,6 +22,15 @@
 static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ssock *live;
 static void (*drain_fn)(struct ssock *s);
+static void (*remote_release_fn)(struct ssock *s);
+static void (*remote_exit_fn)(void);
+
+void sock_set_remote_hooks(void (*release)(struct ssock *s),
+                           void (*at_exit)(void))
+{
+    __atomic_store_n(&remote_release_fn, release, __ATOMIC_RELEASE);
+    __atomic_store_n(&remote_exit_fn, at_exit, __ATOMIC_RELEASE);
+}
 
 void sock_set_drain(void (*fn)(struct ssock *s))
 {
@@ -84,7 +94,8 @@ void sock_upcall(void *arg)
     atomic_fetch_add(&s->inflight, 1);
     /* The stack may call before stk_socket/stk_accept has returned the
      * handle; publish() syncs the mirror once the socket is complete. */
-    if (__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE) && !sock_orphaned(s)) {
+    if (__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE) &&
+        !sock_orphaned(s)) {
         mirror_note_upcall(&s->m);
         if (mirror_sync_upcall(&s->m, s->stk) && !s->stk_done)
             watch_kick();
@@ -108,12 +119,19 @@ static int publish(struct ssock *s, int fd)
     return fd;
 }
 
-int sock_create(int family, int type, int cloexec, int nonblock)
+static int stack_up(void)
 {
     if (stk_global_init() < 0)
         return -1;
     watch_start(sock_resync_all);
     life_publish(stk_local_udp_port());
+    return 0;
+}
+
+int sock_create(int family, int type, int cloexec, int nonblock)
+{
+    if (stack_up() < 0)
+        return -1;
     struct ssock *s = sock_alloc(family, type);
     int fd;
     if (!s)
@@ -266,7 +284,76 @@ static void sock_destroy(struct ssock *s)
     live_remove(s);
     if (!sock_orphaned(s))
         close_stack_socket(s);
+    else if (s->remote) {
+        void (*fn)(struct ssock *) =
+            __atomic_load_n(&remote_release_fn, __ATOMIC_ACQUIRE);
+        if (fn)
+            fn(s);
+    }
     sock_free(s);
+}
+
+void sock_forget_unheld_after_fork(struct ssock *const *held, size_t n)
+{
+    for (struct ssock *s = live, *next; s; s = next) {
+        next = s->next;
+        size_t i = 0;
+        while (i < n && held[i] != s)
+            i++;
+        if (i < n)
+            continue;
+        /* Neither this process's nor held here: its duplicate of the
+         * descriptor would only keep the parent's socket file open. */
+        privfd_close(s->m.x);
+        s->m.x = -1;
+        live_remove(s);
+    }
+}
+
+struct ssock *sock_attach_remote(int fd, int family, int type, void *remote,
+                                 uint64_t id)
+{
+    struct ssock *s = sock_alloc(family, type);
+    if (!s)
+        return NULL;
+    s->m.x = privfd_dup(fd);
+    if (s->m.x < 0) {
+        free(s);
+        return NULL;
+    }
+    pthread_mutex_init(&s->m.lock, NULL);
+    pthread_cond_init(&s->m.changed, NULL);
+    s->m.namelen = sizeof s->m.name;
+    real.getsockname(fd, (struct sockaddr *)&s->m.name, &s->m.namelen);
+    s->orphaned = 1;
+    s->remote = remote;
+    s->remote_id = id;
+    if (fdtab_set(fd, s) < 0) {
+        sock_free(s);
+        return NULL;
+    }
+    live_add(s);
+    return s;
+}
+
+int sock_localize(struct ssock *s, int fd)
+{
+    if (stack_up() < 0)
+        return -1;
+    struct stk_sock *stk = stk_socket(s->family, s->type == SOCK_SEQPACKET,
+                                      sock_upcall, s);
+    if (!stk)
+        return -1;
+    s->remote = NULL;
+    s->connected = s->connecting = s->conn_tried = 0;
+    s->claimed_port = 0;
+    s->bound_set = 0;
+    s->listening = 0;
+    __atomic_store_n(&s->stk, stk, __ATOMIC_RELEASE);
+    __atomic_store_n(&s->orphaned, 0, __ATOMIC_RELEASE);
+    stk_set_fd(stk, fd);
+    sock_sync(s);
+    return 0;
 }
 
 void sock_release(struct ssock *s)
@@ -369,7 +456,8 @@ int sock_resync_all(void)
      * one starts by taking it off the list. */
     pthread_mutex_lock(&live_lock);
     for (struct ssock *s = live; s; s = s->next) {
-        if (sock_orphaned(s) || !__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE))
+        if (sock_orphaned(s) ||
+            !__atomic_load_n(&s->stk, __ATOMIC_ACQUIRE))
             continue;
         /* usrsctp does not always call back when a one-to-many
          * association's send queue drains: a sender waiting for that
@@ -440,25 +528,44 @@ void sock_orphan_all(void)
 
 void sock_close_all(void)
 {
+    /* Each socket with a reference, taken under the list lock: other
+     * threads may still close (and so unlist) sockets meanwhile, and the
+     * list stays whole for them.  The references are never given back:
+     * nothing is freed at exit. */
+    struct ssock **v = NULL;
+    size_t n = 0, cap = 0;
     pthread_mutex_lock(&live_lock);
-    struct ssock *s = live;
-    live = NULL;
-    pthread_mutex_unlock(&live_lock);
-    while (s) {
-        struct ssock *next = s->next;
-        if (!sock_orphaned(s)) {
-            /* As the kernel does when a process exits: a close, whose
-             * data and SHUTDOWN the exit waits for.  Nothing is freed:
-             * another thread may still be inside a call on s (orphaned,
-             * its next call waits for the end, lifecycle.h). */
-            detach(s);
-            __atomic_store_n(&s->orphaned, 1, __ATOMIC_RELEASE);
-            /* Outside any program call: the gate is taken here, as
-             * every program call into usrsctp takes it (usrsctp/gate.h). */
-            gate_shut();
-            linger_at_exit(s->stk, close_aborts(s));
-            gate_open();
+    for (struct ssock *s = live; s; s = s->next) {
+        if (sock_orphaned(s))
+            continue;
+        if (n == cap) {
+            size_t c = cap ? 2 * cap : 16;
+            struct ssock **w = realloc(v, c * sizeof *w);
+            if (!w)
+                break;
+            v = w;
+            cap = c;
         }
-        s = next;
+        if (ref_if_live(s))
+            v[n++] = s;
     }
+    pthread_mutex_unlock(&live_lock);
+    for (size_t i = 0; i < n; i++) {
+        struct ssock *s = v[i];
+        /* As the kernel does when a process exits: a close, whose data
+         * and SHUTDOWN the exit waits for.  Another thread may still be
+         * inside a call on s (orphaned, its next call waits for the end,
+         * lifecycle.h). */
+        detach(s);
+        __atomic_store_n(&s->orphaned, 1, __ATOMIC_RELEASE);
+        /* Outside any program call: the gate is taken here, as every
+         * program call into usrsctp takes it (usrsctp/gate.h). */
+        gate_shut();
+        linger_at_exit(s->stk, close_aborts(s));
+        gate_open();
+    }
+    free(v);
+    void (*fn)(void) = __atomic_load_n(&remote_exit_fn, __ATOMIC_ACQUIRE);
+    if (fn)
+        fn();
 }

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -44,7 +45,11 @@ struct ssock {
     int stk_done;          /* the stack's queue was taken to its end */
     int conn_tried;        /* one-to-one: its stack socket has associated */
     struct held held;      /* read from the stack, not yet by the program */
-    int orphaned;          /* inherited by a fork child: unusable here */
+    int orphaned;          /* inherited by a fork child: no stack here */
+    void *remote;          /* inherited: the channel to the owner's
+                            * process (remote/), which runs the calls */
+    uint64_t remote_id;    /* the socket as the owner knows it */
+    int backlog;           /* as listen() was given it, for a migration */
     int peeled;            /* peeled off a one-to-many socket: one-to-one
                               in behaviour, SOCK_SEQPACKET in SO_TYPE */
     uint16_t claimed_port; /* host order, 0 when none */
@@ -121,7 +126,7 @@ static inline void sock_sync(struct ssock *s)
 {
     mirror_sync(&s->m, s->stk);
 }
-/* Fork child: every inherited socket becomes unusable. */
+/* Fork child: no inherited socket has a stack socket here any more. */
 void sock_orphan_all(void);
 /* Whether s became unusable (fork child, exit).  Atomic: the exiting
  * thread orphans sockets other threads are still calling on. */
@@ -129,6 +134,20 @@ static inline int sock_orphaned(const struct ssock *s)
 {
     return __atomic_load_n(&s->orphaned, __ATOMIC_ACQUIRE);
 }
+/* Fork child, after sock_orphan_all: the inherited sockets the child
+ * has no descriptor of (all but held[0..n)) are let go. */
+void sock_forget_unheld_after_fork(struct ssock *const *held, size_t n);
+/* A socket whose stack lives in another process, for the program's
+ * descriptor fd (remote/ makes the calls); -1/errno. */
+struct ssock *sock_attach_remote(int fd, int family, int type, void *remote,
+                                 uint64_t id);
+/* Gives an inherited socket a stack socket of this process's own (its
+ * owner is gone); the caller binds and listens again.  -1/errno. */
+int sock_localize(struct ssock *s, int fd);
+/* What a holder does when its last descriptor of a remote socket goes,
+ * and what the owner does for its holders after sock_close_all. */
+void sock_set_remote_hooks(void (*release)(struct ssock *s),
+                           void (*at_exit)(void));
 /* Exit: every socket's associations end as for close() (linger.h holds
  * them until they are done); each socket becomes unusable, nothing is
  * freed. */

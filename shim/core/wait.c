@@ -137,15 +137,33 @@ void wait_fd_bound(int ms)
     bound_ms = ms;
 }
 
+static __thread int also_fd = -1;
+static __thread int never;
+
+void wait_fd_also(int fd)
+{
+    also_fd = fd;
+}
+
+void wait_never_here(void)
+{
+    never = 1;
+}
+
 int wait_fd(int fd, int for_write)
 {
     struct wait_call *c = current;
     short ev = for_write ? POLLOUT : POLLIN;
-    int bound = bound_ms;
+    int bound = bound_ms, also = also_fd;
     bound_ms = -1;
+    also_fd = -1;
+    if (never) {
+        errno = EAGAIN;
+        return -1;
+    }
     if (!c) { /* not inside a call: a plain wait */
-        struct pollfd p = {fd, ev, 0};
-        return real.poll(&p, 1, bound) < 0 ? -1 : 0;
+        struct pollfd p[2] = {{fd, ev, 0}, {also, POLLIN, 0}};
+        return real.poll(p, also >= 0 ? 2 : 1, bound) < 0 ? -1 : 0;
     }
     if (!c->armed)
         arm(c, fd, for_write);
@@ -160,10 +178,12 @@ int wait_fd(int fd, int for_write)
         int capped = bound >= 0 && (ms < 0 || ms > bound);
         if (capped)
             ms = bound;
-        struct pollfd p[2] = {{fd, ev, 0}, {c->sfd, POLLIN, 0}};
+        struct pollfd p[3] = {{fd, ev, 0}, {c->sfd, POLLIN, 0}, {also, POLLIN, 0}};
         int n;
         if (c->sfd >= 0) {
-            n = real.poll(p, 2, ms);
+            n = real.poll(p, also >= 0 ? 3 : 2, ms);
+            if (n > 0 && also >= 0 && p[2].revents)
+                return 0;
         } else {
             /* No signalfd (no descriptor left): let signals in while
              * waiting, and count any handler as interrupting. */

@@ -40,5 +40,12 @@ int wait_fd(int fd, int for_write);
 /* The next wait_fd of this thread returns 0 (try again) after ms at the
  * most: for a call that waits for what the descriptor cannot show. */
 void wait_fd_bound(int ms);
+/* The next wait_fd of this thread also returns 0 (try again) when fd is
+ * readable or hung up: a holder's channel to the owner of its socket,
+ * whose end says the owner is gone. */
+void wait_fd_also(int fd);
+/* This thread never waits: wait_fd answers EAGAIN at once (the owner's
+ * server thread, which runs every call non-blocking for its holders). */
+void wait_never_here(void);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "base/deadline.h"
 #include "base/log.h"
+#include "base/thread.h"
 
 #define WATCH_PERIOD_MS 250
 /* While a one-to-many sender waits for room, which usrsctp never
@@ -24,6 +25,8 @@ static volatile sig_atomic_t requested;
 static void (*request_fn)(void);
 static int (*tick_fn)(void);
 static int (*tick_wanted)(void); /* set before the thread starts */
+/* Held while the thread works: fork takes it to park the thread. */
+static pthread_mutex_t busy = PTHREAD_MUTEX_INITIALIZER;
 
 static void *watch_loop(void *arg)
 {
@@ -40,33 +43,22 @@ static void *watch_loop(void *arg)
             requested = 0;
             request_fn();
         }
+        pthread_mutex_lock(&busy);
         blocked = tick_fn();
+        pthread_mutex_unlock(&busy);
     }
     return NULL;
 }
 
 static void start(void)
 {
-    pthread_t t;
-    pthread_attr_t a;
-    sigset_t all, old;
     tick_fn = __atomic_load_n(&tick_wanted, __ATOMIC_RELAXED);
     sem_init(&wake, 0, 0);
-    /* The program's signals are not this thread's business. */
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&a, 256 * 1024);
-    int e = pthread_create(&t, &a, watch_loop, NULL);
-    if (e == 0) {
-        pthread_setname_np(t, "sctpshim watch");
+    int e = thread_start(watch_loop, NULL, 256 * 1024, "sctpshim watch");
+    if (e == 0)
         __atomic_store_n(&running, 1, __ATOMIC_RELEASE);
-    } else {
+    else
         SHIM_LOG("cannot start the watch thread: %s", strerror(e));
-    }
-    pthread_attr_destroy(&a);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void watch_start(int (*tick)(void))
@@ -100,8 +92,19 @@ void watch_request(void)
         sem_post(&wake);
 }
 
+void watch_park(void)
+{
+    pthread_mutex_lock(&busy);
+}
+
+void watch_unpark(void)
+{
+    pthread_mutex_unlock(&busy);
+}
+
 void watch_forget_after_fork(void)
 {
+    pthread_mutex_init(&busy, NULL);
     pthread_once_t fresh = PTHREAD_ONCE_INIT;
     /* The child has no watch thread: start() makes one anew. */
     once = fresh;

@@ -24,6 +24,9 @@ int watch_running(void);
  * set_request_fn comes first. */
 void watch_set_request_fn(void (*fn)(void));
 void watch_request(void);
+/* Around fork: the thread is between two ticks, holding nothing. */
+void watch_park(void);
+void watch_unpark(void);
 void watch_forget_after_fork(void);
 
 #endif

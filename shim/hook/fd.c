@@ -16,6 +16,12 @@
 
 int hook_orphaned(struct hook_call *c, int fd, const char *call)
 {
+    if (c->s->remote) {
+        SHIM_LOG("%s(%d): not supported on an SCTP socket inherited from "
+                 "another process", call, fd);
+        errno = EOPNOTSUPP;
+        return -1;
+    }
     /* The call lets go of the socket and the gate first: the exit that
      * took the socket over needs the gate to finish, and a thread held
      * here holding it would keep the stack's threads, then the exit,
@@ -23,8 +29,8 @@ int hook_orphaned(struct hook_call *c, int fd, const char *call)
     hook_call_end(c);
     c->s = NULL;
     lifecycle_hold_if_exiting();
-    SHIM_LOG("%s(%d): SCTP socket unusable here (inherited across fork, "
-             "or taken over by the exit)", call, fd);
+    SHIM_LOG("%s(%d): SCTP socket unusable here (its owner is gone, "
+             "or the exit took it over)", call, fd);
     errno = EBADFD;
     return -1;
 }
@@ -167,7 +173,7 @@ HOOK_EXPORT int ioctl(int fd, unsigned long req, ...)
     va_start(ap, req);
     void *arg = va_arg(ap, void *);
     va_end(ap);
-    HOOK_SOCK(s, fd, real.ioctl(fd, req, arg));
+    HOOK_SOCK_R(s, fd, real.ioctl(fd, req, arg));
     switch (req) {
     case FIONBIO:
     case FIOASYNC:
@@ -181,7 +187,7 @@ HOOK_EXPORT int ioctl(int fd, unsigned long req, ...)
             errno = ENOMEM;
             return -1;
         }
-        ssize_t n = lx_recv(s, peek, 65536, MSG_PEEK | MSG_DONTWAIT);
+        ssize_t n = rm_recv(s, peek, 65536, MSG_PEEK | MSG_DONTWAIT);
         free(peek);
         if (n < 0 && errno != EAGAIN)
             return -1;

@@ -9,6 +9,7 @@
 #include "base/real.h"
 #include "core/sock.h"
 #include "core/wait.h"
+#include "remote/remote.h"
 
 #define HOOK_EXPORT __attribute__((visibility("default")))
 
@@ -42,11 +43,16 @@ static inline void hook_call_end(struct hook_call *c)
  * For the rest of the calling function, s holds a reference and the
  * socket lock, as a system call holds its file: another thread's close
  * or dup2 on fd leaves s alive until the call returns.  An inherited
- * socket in a fork child answers EBADFD.  It also notes errno for
+ * socket whose owner does not serve it answers EBADFD.  It also notes errno for
  * HOOK_RET. */
-#define HOOK_SOCK(s, fd, realcall) HOOK_SOCK_OF(s, fdtab_sock(fd), fd, realcall)
+#define HOOK_SOCK(s, fd, realcall) HOOK_SOCK_IMPL(s, fdtab_sock(fd), fd, realcall, 0)
 /* The same, from a table entry already read (never FDTAB_PRIVATE). */
-#define HOOK_SOCK_OF(s, entry, fd, realcall)                                \
+#define HOOK_SOCK_OF(s, entry, fd, realcall) HOOK_SOCK_IMPL(s, entry, fd, realcall, 0)
+/* The same, for a call that also runs on a socket inherited from its
+ * owner's process (remote/remote.h: its rm_ function is called). */
+#define HOOK_SOCK_R(s, fd, realcall) HOOK_SOCK_IMPL(s, fdtab_sock(fd), fd, realcall, 1)
+#define HOOK_SOCK_OF_R(s, entry, fd, realcall) HOOK_SOCK_IMPL(s, entry, fd, realcall, 1)
+#define HOOK_SOCK_IMPL(s, entry, fd, realcall, remote_ok)                   \
     const int hook_errno __attribute__((unused)) = errno;                   \
     struct hook_call hook_call_ __attribute__((cleanup(hook_call_end)));    \
     hook_call_.s = NULL;                                                    \
@@ -58,7 +64,7 @@ static inline void hook_call_end(struct hook_call *c)
             real_init();                                                    \
         return realcall;                                                    \
     }                                                                       \
-    if (sock_orphaned(s))                                                   \
+    if (sock_orphaned(s) && !((remote_ok) && s->remote))                    \
         return hook_orphaned(&hook_call_, fd, __func__);                    \
     do {                                                                    \
     } while (0)
@@ -73,6 +79,8 @@ static inline void hook_call_end(struct hook_call *c)
         hook_r;                                                             \
     })
 
+/* A call on a socket with no stack socket here: EBADFD, or EOPNOTSUPP
+ * for a call that an inherited socket's owner does not run for it. */
 int hook_orphaned(struct hook_call *c, int fd, const char *call);
 /* A descriptor-creating call returned fd: an entry left for that number
  * by a close the shim did not see is stale. */

@@ -80,64 +80,64 @@ static ssize_t stack_recvmsg(int fd, struct msghdr *msg, int flags)
 
 HOOK_EXPORT ssize_t read(int fd, void *buf, size_t n)
 {
-    HOOK_SOCK(s, fd, real.read(fd, buf, n));
-    return HOOK_RET(lx_recv(s, buf, n, 0));
+    HOOK_SOCK_R(s, fd, real.read(fd, buf, n));
+    return HOOK_RET(rm_recv(s, buf, n, 0));
 }
 
 HOOK_EXPORT ssize_t write(int fd, const void *buf, size_t n)
 {
-    HOOK_SOCK(s, fd, real.write(fd, buf, n));
-    return HOOK_RET(lx_send(s, buf, n, 0));
+    HOOK_SOCK_R(s, fd, real.write(fd, buf, n));
+    return HOOK_RET(rm_send(s, buf, n, 0));
 }
 
 HOOK_EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt)
 {
-    HOOK_SOCK(s, fd, real.readv(fd, iov, cnt));
+    HOOK_SOCK_R(s, fd, real.readv(fd, iov, cnt));
     if (cnt < 0 || cnt > UMEM_IOV_MAX) {
         errno = EINVAL;
         return -1;
     }
     struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)cnt};
-    return HOOK_RET(lx_recvmsg(s, &m, 0));
+    return HOOK_RET(rm_recvmsg(s, &m, 0));
 }
 
 HOOK_EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
 {
-    HOOK_SOCK(s, fd, real.writev(fd, iov, cnt));
+    HOOK_SOCK_R(s, fd, real.writev(fd, iov, cnt));
     if (cnt < 0 || cnt > UMEM_IOV_MAX) {
         errno = EINVAL;
         return -1;
     }
     struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)cnt};
-    return HOOK_RET(lx_sendmsg(s, &m, 0));
+    return HOOK_RET(rm_sendmsg(s, &m, 0));
 }
 
 HOOK_EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
 {
-    HOOK_SOCK(s, fd, real.send(fd, buf, n, flags));
-    return HOOK_RET(lx_send(s, buf, n, flags));
+    HOOK_SOCK_R(s, fd, real.send(fd, buf, n, flags));
+    return HOOK_RET(rm_send(s, buf, n, flags));
 }
 
 HOOK_EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
 {
-    HOOK_SOCK(s, fd, real.recv(fd, buf, n, flags));
-    return HOOK_RET(lx_recv(s, buf, n, flags));
+    HOOK_SOCK_R(s, fd, real.recv(fd, buf, n, flags));
+    return HOOK_RET(rm_recv(s, buf, n, flags));
 }
 
 HOOK_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
                            const struct sockaddr *to, socklen_t tolen)
 {
-    HOOK_SOCK(s, fd, real.sendto(fd, buf, n, flags, to, tolen));
+    HOOK_SOCK_R(s, fd, real.sendto(fd, buf, n, flags, to, tolen));
     struct iovec iv = {(void *)buf, n};
     struct msghdr m = {.msg_name = (void *)to, .msg_namelen = to ? tolen : 0,
                        .msg_iov = &iv, .msg_iovlen = 1};
-    return HOOK_RET(lx_sendmsg(s, &m, flags));
+    return HOOK_RET(rm_sendmsg(s, &m, flags));
 }
 
 HOOK_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags,
                              struct sockaddr *from, socklen_t *fromlen)
 {
-    HOOK_SOCK(s, fd, real.recvfrom(fd, buf, n, flags, from, fromlen));
+    HOOK_SOCK_R(s, fd, real.recvfrom(fd, buf, n, flags, from, fromlen));
     if (from && !umem_writable(fromlen, sizeof *fromlen)) {
         errno = EFAULT;
         return -1;
@@ -145,7 +145,7 @@ HOOK_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags,
     struct iovec iv = {buf, n};
     struct msghdr m = {.msg_name = from, .msg_namelen = from ? *fromlen : 0,
                        .msg_iov = &iv, .msg_iovlen = 1};
-    ssize_t r = lx_recvmsg(s, &m, flags);
+    ssize_t r = rm_recvmsg(s, &m, flags);
     if (r >= 0 && from)
         *fromlen = m.msg_namelen;
     return HOOK_RET(r);
@@ -156,8 +156,8 @@ HOOK_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
     struct ssock *entry = fdtab_raw(fd);
     if (__builtin_expect(entry == FDTAB_PRIVATE, 0))
         return stk_wire_sendmsg(fd, msg, flags); /* usrsctp's packets */
-    HOOK_SOCK_OF(s, entry, fd, real.sendmsg(fd, msg, flags));
-    return HOOK_RET(lx_sendmsg(s, msg, flags));
+    HOOK_SOCK_OF_R(s, entry, fd, real.sendmsg(fd, msg, flags));
+    return HOOK_RET(rm_sendmsg(s, msg, flags));
 }
 
 HOOK_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
@@ -165,8 +165,8 @@ HOOK_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
     struct ssock *entry = fdtab_raw(fd);
     if (__builtin_expect(entry == FDTAB_PRIVATE, 0))
         return stack_recvmsg(fd, msg, flags);
-    HOOK_SOCK_OF(s, entry, fd, real.recvmsg(fd, msg, flags));
-    return HOOK_RET(lx_recvmsg(s, msg, flags));
+    HOOK_SOCK_OF_R(s, entry, fd, real.recvmsg(fd, msg, flags));
+    return HOOK_RET(rm_recvmsg(s, msg, flags));
 }
 
 HOOK_EXPORT int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)
@@ -229,8 +229,8 @@ HOOK_EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
 {
     if (n > buflen)
         __chk_fail();
-    HOOK_SOCK(s, fd, real.read(fd, buf, n));
-    return HOOK_RET(lx_recv(s, buf, n, 0));
+    HOOK_SOCK_R(s, fd, real.read(fd, buf, n));
+    return HOOK_RET(rm_recv(s, buf, n, 0));
 }
 
 HOOK_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen,
@@ -238,8 +238,8 @@ HOOK_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen,
 {
     if (n > buflen)
         __chk_fail();
-    HOOK_SOCK(s, fd, real.recv(fd, buf, n, flags));
-    return HOOK_RET(lx_recv(s, buf, n, flags));
+    HOOK_SOCK_R(s, fd, real.recv(fd, buf, n, flags));
+    return HOOK_RET(rm_recv(s, buf, n, flags));
 }
 
 HOOK_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen,

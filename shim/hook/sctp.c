@@ -9,6 +9,10 @@
  * of setting errno.  The shim's library has no symbol versions, so this
  * definition also binds programs' references to sctp_sendv@VERS_1.
  *
+ * sctp_sendmsg and sctp_sendv also work on a socket inherited from
+ * another process (remote.h); sctp_sendx and sctp_sendmsgx do not
+ * (EOPNOTSUPP, README "Differences from Linux").
+ *
  * On a descriptor that is not a shim socket each call does what libsctp
  * would: a sendmsg with the same ancillary data, so the kernel answers
  * EBADF, ENOTSOCK, or whatever that socket does with it. */
@@ -81,8 +85,8 @@ HOOK_EXPORT int sctp_sendmsg(int sd, const void *msg, size_t len,
     sinfo.sinfo_timetolive = timetolive;
     sinfo.sinfo_context = context;
     memcpy(CMSG_DATA(c), &sinfo, sizeof sinfo);
-    HOOK_SOCK(s, sd, (int)real.sendmsg(sd, &m, 0));
-    return HOOK_RET((int)lx_sctp_sendmsg(s, &m));
+    HOOK_SOCK_R(s, sd, (int)real.sendmsg(sd, &m, 0));
+    return HOOK_RET((int)rm_sctp_sendmsg(s, &m));
 }
 
 HOOK_EXPORT ssize_t sctp_sendx(int sd, const void *msg, size_t len,
@@ -122,7 +126,7 @@ HOOK_EXPORT int sctp_sendv(int sd, const struct iovec *iov, int iovcnt,
                            struct sockaddr *addrs, int addrcnt, void *info,
                            socklen_t infolen, unsigned int infotype, int flags)
 {
-    HOOK_SOCK(s, sd, (int)pass_on(sd, iov, iovcnt, addrcnt > 0 ? addrs : NULL,
+    HOOK_SOCK_R(s, sd, (int)pass_on(sd, iov, iovcnt, addrcnt > 0 ? addrs : NULL,
                                   infotype == SCTP_SENDV_SNDINFO ? SCTP_SNDINFO
                                                                  : SCTP_PRINFO,
                                   infotype == SCTP_SENDV_SNDINFO ||
@@ -133,6 +137,6 @@ HOOK_EXPORT int sctp_sendv(int sd, const struct iovec *iov, int iovcnt,
                                       ? sizeof(struct sctp_sndinfo)
                                       : sizeof(struct sctp_prinfo),
                                   flags));
-    return HOOK_RET((int)lx_sendv(s, iov, iovcnt, addrs, addrcnt, info,
-                                  infolen, infotype, flags));
+    return HOOK_RET((int)rm_sctp_sendv(s, iov, iovcnt, addrs, addrcnt, info,
+                                       infolen, infotype, flags));
 }

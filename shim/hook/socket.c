@@ -79,17 +79,17 @@ HOOK_EXPORT int socketpair(int domain, int type, int protocol, int sv[2])
 
 HOOK_EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
 {
-    HOOK_SOCK(s, fd, real.bind(fd, sa, len));
+    HOOK_SOCK_R(s, fd, real.bind(fd, sa, len));
     struct sockaddr_storage ss;
     if (umem_addr_in(&ss, sa, len) < 0)
         return -1;
-    return HOOK_RET(lx_bind(s, (struct sockaddr *)&ss, len));
+    return HOOK_RET(rm_bind(s, (struct sockaddr *)&ss, len));
 }
 
 HOOK_EXPORT int listen(int fd, int backlog)
 {
-    HOOK_SOCK(s, fd, real.listen(fd, backlog));
-    return HOOK_RET(lx_listen(s, backlog));
+    HOOK_SOCK_R(s, fd, real.listen(fd, backlog));
+    return HOOK_RET(rm_listen(s, backlog));
 }
 
 HOOK_EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
@@ -124,7 +124,7 @@ static int accept_shim(struct ssock *s, struct sockaddr *sa, socklen_t *len,
 {
     struct sockaddr_storage ss;
     socklen_t l = sizeof ss;
-    int nfd = lx_accept(s, sa ? (struct sockaddr *)&ss : NULL, &l, flags);
+    int nfd = rm_accept(s, sa ? (struct sockaddr *)&ss : NULL, &l, flags);
     if (nfd < 0 || !sa || umem_addr_out(&ss, l, sa, len) == 0)
         return nfd;
     int e = errno;
@@ -137,38 +137,38 @@ static int accept_shim(struct ssock *s, struct sockaddr *sa, socklen_t *len,
 
 HOOK_EXPORT int accept(int fd, struct sockaddr *sa, socklen_t *len)
 {
-    HOOK_SOCK(s, fd, accept_real(fd, sa, len, 0));
+    HOOK_SOCK_R(s, fd, accept_real(fd, sa, len, 0));
     return HOOK_RET(accept_shim(s, sa, len, 0));
 }
 
 HOOK_EXPORT int accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 {
-    HOOK_SOCK(s, fd, accept_real(fd, sa, len, flags));
+    HOOK_SOCK_R(s, fd, accept_real(fd, sa, len, flags));
     return HOOK_RET(accept_shim(s, sa, len, flags));
 }
 
 HOOK_EXPORT int shutdown(int fd, int how)
 {
-    HOOK_SOCK(s, fd, real.shutdown(fd, how));
-    return HOOK_RET(lx_shutdown(s, how));
+    HOOK_SOCK_R(s, fd, real.shutdown(fd, how));
+    return HOOK_RET(rm_shutdown(s, how));
 }
 
 HOOK_EXPORT int getsockname(int fd, struct sockaddr *sa, socklen_t *len)
 {
-    HOOK_SOCK(s, fd, real.getsockname(fd, sa, len));
+    HOOK_SOCK_R(s, fd, real.getsockname(fd, sa, len));
     struct sockaddr_storage ss;
     socklen_t l = sizeof ss;
-    if (lx_getsockname(s, (struct sockaddr *)&ss, &l) < 0)
+    if (rm_name(s, 0, (struct sockaddr *)&ss, &l) < 0)
         return -1;
     return HOOK_RET(umem_addr_out(&ss, l, sa, len));
 }
 
 HOOK_EXPORT int getpeername(int fd, struct sockaddr *sa, socklen_t *len)
 {
-    HOOK_SOCK(s, fd, real.getpeername(fd, sa, len));
+    HOOK_SOCK_R(s, fd, real.getpeername(fd, sa, len));
     struct sockaddr_storage ss;
     socklen_t l = sizeof ss;
-    if (lx_getpeername(s, (struct sockaddr *)&ss, &l) < 0)
+    if (rm_name(s, 1, (struct sockaddr *)&ss, &l) < 0)
         return -1;
     return HOOK_RET(umem_addr_out(&ss, l, sa, len));
 }

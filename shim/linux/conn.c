@@ -263,6 +263,7 @@ int lx_listen(struct ssock *s, int backlog)
     if (stk_listen(s->stk, backlog + 1) < 0)
         return -1;
     s->listening = backlog != 0 || s->type == SOCK_SEQPACKET;
+    s->backlog = backlog;
     sock_sync(s);
     return 0;
 }

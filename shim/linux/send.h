@@ -54,6 +54,15 @@ ssize_t lx_sendx(struct ssock *s, const void *msg, size_t len,
 ssize_t lx_sendv(struct ssock *s, const struct iovec *iov, int iovcnt,
                  const struct sockaddr *addrs, int addrcnt, void *info,
                  socklen_t infolen, unsigned int infotype, int flags);
+/* sctp_sendv's arguments as the sendmsg that stands for them, for a
+ * socket whose calls another process makes (remote/): RFC 6458 5.3's
+ * ancillary data (SCTP_SNDINFO, SCTP_PRINFO; the address list of a
+ * one-to-many socket as msg_name and SCTP_DSTADDRV4/V6), checked as
+ * lx_sendv checks them.  *m's control area is allocated (to free).  0,
+ * or -1/errno. */
+int lx_sendv_msg(struct ssock *s, const struct iovec *iov, int iovcnt,
+                 const struct sockaddr *addrs, int addrcnt, const void *info,
+                 socklen_t infolen, unsigned int infotype, struct msghdr *m);
 ssize_t lx_sendmsg(struct ssock *s, const struct msghdr *msg, int flags);
 /* sctp_sendmsg(3), msg as libsctp builds it: as lx_sendmsg, but a
  * one-to-one socket must be connected (the man page's ENOTCONN), where

@@ -6,11 +6,34 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/sctp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/sock.h"
 #include "core/umem.h"
 #include "linux/addr.h"
+
+/* The address bytes into a packed list, checked as the kernel checks a
+ * msg_name: its length, with *sa set, or 0/errno. */
+static socklen_t addr_at(struct ssock *s, const struct sockaddr *addrs,
+                         int bytes, const struct sockaddr **sa)
+{
+    *sa = (const void *)((const char *)addrs + bytes);
+    if (!umem_readable(*sa, sizeof(sa_family_t))) {
+        errno = EFAULT;
+        return 0;
+    }
+    socklen_t l = lx_addr_len(*sa);
+    if (!l) {
+        errno = EINVAL; /* not an IP address: no length to step by */
+        return 0;
+    }
+    if (!umem_readable(*sa, l)) {
+        errno = EFAULT;
+        return 0;
+    }
+    return lx_addr_check(s, *sa, l) < 0 ? 0 : l;
+}
 
 /* The destination list of a one-to-many send (one-to-one sockets ignore
  * it, as the kernel does), each address checked as the kernel checks a
@@ -26,21 +49,9 @@ static int take_addrs(struct ssock *s, struct lx_send_req *req,
         return 0;
     int bytes = 0;
     for (int i = 0; i < addrcnt; i++) {
-        const struct sockaddr *sa = (const void *)((const char *)addrs + bytes);
-        if (!umem_readable(sa, sizeof(sa_family_t))) {
-            errno = EFAULT;
-            return -1;
-        }
-        socklen_t l = lx_addr_len(sa);
-        if (!l) {
-            errno = EINVAL; /* not an IP address: no length to step by */
-            return -1;
-        }
-        if (!umem_readable(sa, l)) {
-            errno = EFAULT;
-            return -1;
-        }
-        if (lx_addr_check(s, sa, l) < 0)
+        const struct sockaddr *sa;
+        socklen_t l = addr_at(s, addrs, bytes, &sa);
+        if (!l)
             return -1;
         bytes += (int)l;
     }
@@ -78,9 +89,11 @@ ssize_t lx_sctp_sendmsg(struct ssock *s, const struct msghdr *msg)
     return lx_sendmsg(s, &m, 0);
 }
 
-/* sctp_sendv's info argument onto a request, as RFC 6458 5.3 types it. */
-static int take_sendv_info(struct lx_send_req *req, void *info,
-                           socklen_t infolen, unsigned int infotype)
+/* sctp_sendv's info argument, as RFC 6458 5.3 types it: the send and
+ * PR-SCTP parts it holds (NULL when not), or -1/errno. */
+static int sendv_parts(const void *info, socklen_t infolen,
+                       unsigned int infotype, const struct sctp_sndinfo **snd,
+                       const struct sctp_prinfo **pr)
 {
     static const size_t need[] = {
         [SCTP_SENDV_NOINFO] = 0,
@@ -89,6 +102,8 @@ static int take_sendv_info(struct lx_send_req *req, void *info,
         [SCTP_SENDV_AUTHINFO] = sizeof(struct sctp_authinfo),
         [SCTP_SENDV_SPA] = sizeof(struct sctp_sendv_spa),
     };
+    *snd = NULL;
+    *pr = NULL;
     if (infotype > SCTP_SENDV_SPA || (infotype == SCTP_SENDV_NOINFO && (info || infolen)) ||
         infolen < need[infotype]) {
         errno = EINVAL;
@@ -98,29 +113,38 @@ static int take_sendv_info(struct lx_send_req *req, void *info,
         errno = EFAULT;
         return -1;
     }
-    const struct sctp_sndinfo *snd = NULL;
-    const struct sctp_prinfo *pr = NULL;
     switch (infotype) {
     case SCTP_SENDV_SNDINFO:
-        snd = info;
+        *snd = info;
         break;
     case SCTP_SENDV_PRINFO:
-        pr = info;
+        *pr = info;
         break;
     case SCTP_SENDV_SPA: {
-        struct sctp_sendv_spa *spa = info;
+        const struct sctp_sendv_spa *spa = info;
         if (spa->sendv_flags & ~(SCTP_SEND_SNDINFO_VALID | SCTP_SEND_PRINFO_VALID |
                                  SCTP_SEND_AUTHINFO_VALID)) {
             errno = EINVAL;
             return -1;
         }
         if (spa->sendv_flags & SCTP_SEND_SNDINFO_VALID)
-            snd = &spa->sendv_sndinfo;
+            *snd = &spa->sendv_sndinfo;
         if (spa->sendv_flags & SCTP_SEND_PRINFO_VALID)
-            pr = &spa->sendv_prinfo;
+            *pr = &spa->sendv_prinfo;
         break;
     }
     }
+    return 0;
+}
+
+/* sctp_sendv's info argument onto a request. */
+static int take_sendv_info(struct lx_send_req *req, void *info,
+                           socklen_t infolen, unsigned int infotype)
+{
+    const struct sctp_sndinfo *snd;
+    const struct sctp_prinfo *pr;
+    if (sendv_parts(info, infolen, infotype, &snd, &pr) < 0)
+        return -1;
     if (snd) {
         if (lx_send_take_sndinfo(req, snd) < 0)
             return -1;
@@ -157,4 +181,76 @@ ssize_t lx_sendv(struct ssock *s, const struct iovec *iov, int iovcnt,
     }
     ssize_t r = lx_send_req(s, iov, (size_t)iovcnt, &req, flags);
     return r > 0x7fffffff ? 0x7fffffff : r;
+}
+
+/* One cmsg of the SCTP level at *at, moved past it. */
+static void put_cmsg(char **at, int type, const void *v, size_t len)
+{
+    struct cmsghdr c = {.cmsg_len = CMSG_LEN(len), .cmsg_level = IPPROTO_SCTP,
+                        .cmsg_type = type};
+    memcpy(*at, &c, sizeof c);
+    memcpy(*at + CMSG_LEN(0), v, len);
+    *at += CMSG_SPACE(len);
+}
+
+int lx_sendv_msg(struct ssock *s, const struct iovec *iov, int iovcnt,
+                 const struct sockaddr *addrs, int addrcnt, const void *info,
+                 socklen_t infolen, unsigned int infotype, struct msghdr *m)
+{
+    if (iovcnt < 0 || iovcnt > 1024 || addrcnt < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (iovcnt && !umem_readable(iov, (size_t)iovcnt * sizeof *iov)) {
+        errno = EFAULT;
+        return -1;
+    }
+    const struct sctp_sndinfo *snd;
+    const struct sctp_prinfo *pr;
+    if (sendv_parts(info, infolen, infotype, &snd, &pr) < 0)
+        return -1;
+    size_t room = (snd ? CMSG_SPACE(sizeof *snd) : 0) +
+                  (pr ? CMSG_SPACE(sizeof *pr) : 0);
+    /* The addresses, one-to-many only (take_addrs): the first is the
+     * message's name, the others SCTP_DSTADDRV4/V6. */
+    int n = s->type == SOCK_SEQPACKET && addrs ? addrcnt : 0;
+    int bytes = 0;
+    for (int i = 0; i < n; i++) {
+        const struct sockaddr *sa;
+        socklen_t l = addr_at(s, addrs, bytes, &sa);
+        if (!l)
+            return -1;
+        if (i > 0)
+            room += CMSG_SPACE(sa->sa_family == AF_INET ? sizeof(struct in_addr)
+                                                        : sizeof(struct in6_addr));
+        bytes += (int)l;
+    }
+    char *ctl = room ? calloc(1, room) : NULL;
+    if (room && !ctl) {
+        errno = ENOBUFS;
+        return -1;
+    }
+    char *at = ctl;
+    if (snd)
+        put_cmsg(&at, SCTP_SNDINFO, snd, sizeof *snd);
+    if (pr)
+        put_cmsg(&at, SCTP_PRINFO, pr, sizeof *pr);
+    bytes = 0;
+    for (int i = 0; i < n; i++) {
+        const struct sockaddr *sa = (const void *)((const char *)addrs + bytes);
+        if (i > 0 && sa->sa_family == AF_INET)
+            put_cmsg(&at, SCTP_DSTADDRV4, &((const struct sockaddr_in *)sa)->sin_addr,
+                     sizeof(struct in_addr));
+        else if (i > 0)
+            put_cmsg(&at, SCTP_DSTADDRV6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+                     sizeof(struct in6_addr));
+        bytes += (int)lx_addr_len(sa);
+    }
+    *m = (struct msghdr){.msg_name = n ? (void *)addrs : NULL,
+                         .msg_namelen = n ? lx_addr_len(addrs) : 0,
+                         .msg_iov = (struct iovec *)iov,
+                         .msg_iovlen = (size_t)iovcnt,
+                         .msg_control = ctl,
+                         .msg_controllen = room};
+    return 0;
 }

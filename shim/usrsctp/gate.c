@@ -17,6 +17,9 @@ static int busy;
 static __thread int counted;
 /* Packets handled by receive threads, ever (gate_packets_handled). */
 static unsigned handled;
+/* Stack threads that have reached their first wait (gate_arrived). */
+static int arrived;
+static __thread int arrived_me;
 
 /* usrsctp's timer thread leaves its loop right after a sleep, holding
  * the gate: it lets go as it ends. */
@@ -50,6 +53,10 @@ static void init(void)
 
 void gate_packet_wait(void)
 {
+    if (!arrived_me) {
+        arrived_me = 1;
+        __atomic_add_fetch(&arrived, 1, __ATOMIC_RELEASE);
+    }
     if (holding) {
         holding = 0;
         pthread_rwlock_unlock(&gate);
@@ -57,6 +64,11 @@ void gate_packet_wait(void)
             __atomic_add_fetch(&handled, 1, __ATOMIC_RELEASE);
     }
     gate_packet_none();
+}
+
+int gate_arrived(void)
+{
+    return __atomic_load_n(&arrived, __ATOMIC_ACQUIRE);
 }
 
 unsigned gate_packets_handled(void)
@@ -111,6 +123,8 @@ void gate_forget_after_fork(void)
      * held by one of them. */
     pthread_once_t fresh = PTHREAD_ONCE_INIT;
     once = fresh;
+    arrived = 0;
+    arrived_me = 0;
     holding = 0;
     busy = 0;
     counted = 0;

@@ -41,5 +41,8 @@ void gate_packet_coming(void);
 void gate_packet_none(void);
 int gate_busy(void);
 unsigned gate_packets_handled(void);
+/* Stack threads that have come to their first wait for a packet or a
+ * tick: started, and holding none of their start-up's locks. */
+int gate_arrived(void);
 
 #endif

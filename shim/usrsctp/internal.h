@@ -78,6 +78,8 @@ int pk_raw(void);
 uint16_t pk_udp_port(void); /* host order; 0 in raw mode */
 /* One of them is bound to the UDP port the process picked. */
 int pk_holds_port(void);
+/* How many packet sockets usrsctp opened (a receive thread each). */
+int pk_count(void);
 enum pk_kind { PK_NONE = 0, PK_UDP4, PK_UDP6, PK_RAW4, PK_RAW6 };
 /* What fd is among them (PK_NONE: not one of them). */
 int pk_kind(int fd);

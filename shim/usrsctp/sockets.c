@@ -28,6 +28,34 @@ void stk_note_stack_fd(int fd)
         stack_fds[n_stack_fds++] = fd;
 }
 
+static int kind_of(int fd);
+
+int pk_count(void)
+{
+    int n = 0;
+    for (int i = 0; i < n_stack_fds; i++) {
+        int again = 0; /* a number usrsctp closed and opened anew */
+        for (int j = 0; j < i; j++)
+            again |= stack_fds[j] == stack_fds[i];
+        if (!again && kind_of(stack_fds[i]) != PK_NONE)
+            n++;
+    }
+    return n;
+}
+
+int stk_packet_fds(int *fds, int max)
+{
+    int n = 0;
+    for (int i = 0; i < n_stack_fds && n < max; i++) {
+        int again = 0;
+        for (int j = 0; j < i; j++)
+            again |= stack_fds[j] == stack_fds[i];
+        if (!again)
+            fds[n++] = stack_fds[i];
+    }
+    return n;
+}
+
 uint16_t stk_local_udp_port(void) { return udp_port; }
 int stk_is_raw_mode(void) { return raw_mode; }
 int pk_raw(void) { return raw_mode; }

@@ -123,6 +123,19 @@ static int take_start_lock(void)
     return fd; /* after 2 s, go ahead unlocked */
 }
 
+/* A fork must not copy a stack thread half-way through its start (under
+ * ASan its allocator's locks, which a child would find held): the stack
+ * is ready once every receive thread (one per packet socket) and the
+ * timer thread have come to their first wait.  Bounded, in case this
+ * usrsctp starts fewer. */
+static void wait_threads_started(void)
+{
+    int want = pk_count() + 1;
+    for (int i = 0; i < 1000 && gate_arrived() < want; i++)
+        real.poll(NULL, 0, 1);
+    SHIM_LOG("stack threads started: %d of %d", gate_arrived(), want);
+}
+
 int stk_global_init(void)
 {
     if (__atomic_load_n(&stk_ready, __ATOMIC_ACQUIRE))
@@ -166,6 +179,7 @@ int stk_global_init(void)
         shim_log("usrsctp could not bind UDP port %u: SCTP over UDP will not "
                  "receive (set SCTPSHIM_UDP_PORT to a free port)", udp_port);
     pk_setup();
+    wait_threads_started();
     addrs_start();
     /* With raw IP every process sees every SCTP packet on the host: only
      * the owner of the port may answer, so the others stay silent (the

@@ -339,6 +339,10 @@ uint16_t stk_local_udp_port(void);
 int stk_is_raw_mode(void);
 /* Called in a fork child: the parent's stack is unusable here. */
 void stk_forget_after_fork(void);
+/* The stack's packet sockets (at most max): a fork child closes its
+ * parent's, which would otherwise keep the parent's UDP port, and its
+ * packets, after the parent is gone. */
+int stk_packet_fds(int *fds, int max);
 /* Under SCTPSHIM_DEBUG: one line with the packets dropped for a bad
  * CRC32c, if any. */
 void stk_log_stats(void);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The shim's architecture rule, checked (README, "How it works").
 
-    hook -> linux -> core -> usrsctp, and base under all of them
+    hook -> remote -> linux -> core -> usrsctp, and base under all of them
 
 A file may include headers of its own layer and of the layers below it,
 never above; from outside usrsctp/ only its boundary headers (stack.h,
@@ -24,7 +24,7 @@ import re
 import subprocess
 import sys
 
-LAYERS = ["base", "usrsctp", "core", "linux", "hook"]  # bottom to top
+LAYERS = ["base", "usrsctp", "core", "linux", "remote", "hook"]  # bottom to top
 RANK = {name: i for i, name in enumerate(LAYERS)}
 BOUNDARY = {"usrsctp/stack.h", "usrsctp/gate.h"}
 LINUX_ABI = {"netinet/sctp.h", "linux/sctp.h"}
@@ -217,6 +217,9 @@ def self_test():
         "shim/linux/conn.h": "#include <netinet/sctp.h>\n",
         "shim/linux/conn.c": '#include "linux/conn.h"\n#include "real.h"\n'
                              '#include "pub.h"\n#include <usrsctp.h>\n',
+        "shim/remote/calls.h": "",
+        "shim/remote/calls.c": '#include "remote/calls.h"\n#include "linux/conn.h"\n',
+        "shim/linux/recv.c": '#include "remote/calls.h"\n',
         "shim/misc/x.c": "",
     }
     want = [
@@ -229,6 +232,7 @@ def self_test():
         'linux/conn.c: includes "real.h" without its layer folder',
         "linux/conn.c: includes <usrsctp.h> outside usrsctp/",
         "linux/conn.c: sees both <usrsctp.h> and the Linux SCTP headers",
+        'linux/recv.c: includes "remote/calls.h" from the remote layer, above linux',
         "folder misc/ is not a layer",
     ]
     with tempfile.TemporaryDirectory() as top:
