@@ -157,18 +157,26 @@ static int take_sendv_info(struct lx_send_req *req, void *info,
     return pr ? lx_send_take_prinfo(req, pr) : 0;
 }
 
+/* sctp_sendv's counts and vector: 1, with errno, when they are wrong. */
+static int sendv_args_bad(const struct iovec *iov, int iovcnt, int addrcnt)
+{
+    if (iovcnt < 0 || iovcnt > 1024 || addrcnt < 0) {
+        errno = EINVAL;
+        return 1;
+    }
+    if (iovcnt && !umem_readable(iov, (size_t)iovcnt * sizeof *iov)) {
+        errno = EFAULT;
+        return 1;
+    }
+    return 0;
+}
+
 ssize_t lx_sendv(struct ssock *s, const struct iovec *iov, int iovcnt,
                  const struct sockaddr *addrs, int addrcnt, void *info,
                  socklen_t infolen, unsigned int infotype, int flags)
 {
-    if (iovcnt < 0 || iovcnt > 1024 || addrcnt < 0) {
-        errno = EINVAL;
+    if (sendv_args_bad(iov, iovcnt, addrcnt))
         return -1;
-    }
-    if (iovcnt && !umem_readable(iov, (size_t)iovcnt * sizeof *iov)) {
-        errno = EFAULT;
-        return -1;
-    }
     struct lx_send_req req;
     lx_send_req_init(s, &req);
     if (take_sendv_info(&req, info, infolen, infotype) < 0)
@@ -197,14 +205,8 @@ int lx_sendv_msg(struct ssock *s, const struct iovec *iov, int iovcnt,
                  const struct sockaddr *addrs, int addrcnt, const void *info,
                  socklen_t infolen, unsigned int infotype, struct msghdr *m)
 {
-    if (iovcnt < 0 || iovcnt > 1024 || addrcnt < 0) {
-        errno = EINVAL;
+    if (sendv_args_bad(iov, iovcnt, addrcnt))
         return -1;
-    }
-    if (iovcnt && !umem_readable(iov, (size_t)iovcnt * sizeof *iov)) {
-        errno = EFAULT;
-        return -1;
-    }
     const struct sctp_sndinfo *snd;
     const struct sctp_prinfo *pr;
     if (sendv_parts(info, infolen, infotype, &snd, &pr) < 0)

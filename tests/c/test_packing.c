@@ -67,17 +67,23 @@ static void read_all(int fd, size_t size, size_t count)
 
 static const size_t sizes[] = {3038, 3072, 2990, 5120, 7100, 1100, 40000};
 
-TEST(one_to_one)
+/* Every size, from cli to srv (to: one-to-many's address, or NULL). */
+static void every_size(int cli, int srv, const struct sockaddr_in *to)
 {
-    int lsn, cli, srv;
-    t_pair(t_port(0), &lsn, &cli, &srv);
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-        struct writer w = {cli, sizes[k], TOTAL / sizes[k], NULL};
+        struct writer w = {cli, sizes[k], TOTAL / sizes[k], to};
         pthread_t t;
         CHECK_EQ(pthread_create(&t, NULL, write_all, &w), 0);
         read_all(srv, w.size, w.count);
         CHECK_EQ(pthread_join(t, NULL), 0);
     }
+}
+
+TEST(one_to_one)
+{
+    int lsn, cli, srv;
+    t_pair(t_port(0), &lsn, &cli, &srv);
+    every_size(cli, srv, NULL);
     close(cli);
     close(srv);
     close(lsn);
@@ -89,13 +95,7 @@ TEST(one_to_many)
     int cli = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
     CHECK(cli >= 0);
     struct sockaddr_in to = t_addr(t_port(1));
-    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-        struct writer w = {cli, sizes[k], TOTAL / sizes[k], &to};
-        pthread_t t;
-        CHECK_EQ(pthread_create(&t, NULL, write_all, &w), 0);
-        read_all(srv, w.size, w.count);
-        CHECK_EQ(pthread_join(t, NULL), 0);
-    }
+    every_size(cli, srv, &to);
     close(cli);
     close(srv);
 }
